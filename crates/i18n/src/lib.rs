@@ -1,0 +1,238 @@
+//! Languages, UI strings and the formatting of dates and plurals.
+//!
+//! UI strings live in Fluent files (`locales/*.ftl`), one per language,
+//! compiled into the binary. Dates come from CLDR data through ICU4X, so
+//! Belarusian and Russian month names take the genitive ("3 ліпеня"), and
+//! plural forms follow CLDR rules through Fluent's selectors.
+//!
+//! Architecture invariant: no I/O, no global state. An [`I18n`] is built once
+//! at start-up and shared; every function is a pure lookup.
+
+mod dates;
+mod negotiate;
+
+use std::collections::HashMap;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use sitrep_core::Lang;
+
+pub use dates::DateFormats;
+pub use negotiate::negotiate;
+
+/// The languages whose UI strings ship with sitrep. A configured language
+/// outside this list shows the English UI (its content is still its own).
+pub const UI_LANGUAGES: &[(&str, &str)] = &[
+    ("be", include_str!("../locales/be.ftl")),
+    ("ru", include_str!("../locales/ru.ftl")),
+    ("en", include_str!("../locales/en.ftl")),
+];
+
+const FALLBACK_UI: &str = "en";
+
+/// A value passed into a message: numbers select plural forms.
+#[derive(Debug, Clone)]
+pub enum Arg<'a> {
+    Str(&'a str),
+    Num(i64),
+}
+
+impl<'a> From<&'a str> for Arg<'a> {
+    fn from(s: &'a str) -> Self {
+        Arg::Str(s)
+    }
+}
+
+impl From<i64> for Arg<'_> {
+    fn from(n: i64) -> Self {
+        Arg::Num(n)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum I18nError {
+    #[error("the {lang} UI strings do not parse: {detail}")]
+    Fluent { lang: String, detail: String },
+    #[error("no date formatting data for {0}")]
+    Dates(String),
+}
+
+struct Locale {
+    bundle: FluentBundle<FluentResource>,
+    dates: DateFormats,
+}
+
+/// Everything language-specific the site needs, for each configured language.
+pub struct I18n {
+    locales: HashMap<Lang, Locale>,
+}
+
+impl I18n {
+    /// Builds the strings and formatters for `langs`.
+    pub fn new(langs: &[Lang]) -> Result<I18n, I18nError> {
+        let mut locales = HashMap::new();
+        for &lang in langs {
+            let ftl = ui_source(lang);
+            let resource =
+                FluentResource::try_new(ftl.to_owned()).map_err(|(_, errs)| I18nError::Fluent {
+                    lang: lang.to_string(),
+                    detail: format!("{errs:?}"),
+                })?;
+            let langid: unic_langid::LanguageIdentifier =
+                lang.as_str().parse().map_err(|_| I18nError::Fluent {
+                    lang: lang.to_string(),
+                    detail: "not a language identifier".into(),
+                })?;
+            let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+            // Output goes into HTML, where Unicode isolation marks only add noise.
+            bundle.set_use_isolating(false);
+            bundle
+                .add_resource(resource)
+                .map_err(|errs| I18nError::Fluent {
+                    lang: lang.to_string(),
+                    detail: format!("{errs:?}"),
+                })?;
+            let dates = DateFormats::new(lang)?;
+            locales.insert(lang, Locale { bundle, dates });
+        }
+        Ok(I18n { locales })
+    }
+
+    /// The message `id` in `lang`, or the id itself when it is missing (a
+    /// test keeps every shipped language complete).
+    pub fn t(&self, lang: Lang, id: &str) -> String {
+        self.t_args(lang, id, &[])
+    }
+
+    /// The message `id` in `lang` with arguments.
+    pub fn t_args(&self, lang: Lang, id: &str, args: &[(&str, Arg<'_>)]) -> String {
+        let Some(locale) = self.locales.get(&lang) else {
+            return id.to_owned();
+        };
+        let bundle = &locale.bundle;
+        let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
+            return id.to_owned();
+        };
+        let mut fargs = FluentArgs::new();
+        for (name, value) in args {
+            match value {
+                Arg::Str(s) => fargs.set(*name, FluentValue::from(*s)),
+                Arg::Num(n) => fargs.set(*name, FluentValue::from(*n)),
+            }
+        }
+        let mut errors = Vec::new();
+        bundle
+            .format_pattern(pattern, Some(&fargs), &mut errors)
+            .into_owned()
+    }
+
+    /// The date and date-range formatters for `lang`.
+    pub fn dates(&self, lang: Lang) -> Option<&DateFormats> {
+        self.locales.get(&lang).map(|l| &l.dates)
+    }
+
+    /// The language's name in itself ("Беларуская").
+    pub fn endonym(&self, lang: Lang) -> String {
+        self.t(lang, "lang-name")
+    }
+}
+
+fn ui_source(lang: Lang) -> &'static str {
+    let find = |code: &str| {
+        UI_LANGUAGES
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, s)| *s)
+    };
+    find(lang.as_str())
+        .or_else(|| find(FALLBACK_UI))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn langs() -> Vec<Lang> {
+        ["be", "ru", "en"]
+            .iter()
+            .map(|c| Lang::parse(c).unwrap())
+            .collect()
+    }
+
+    fn l(code: &str) -> Lang {
+        Lang::parse(code).unwrap()
+    }
+
+    fn ids(src: &str) -> Vec<String> {
+        let mut ids: Vec<String> = src
+            .lines()
+            .filter(|line| line.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+            .filter_map(|line| line.split_once(" =").map(|(id, _)| id.trim().to_owned()))
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    #[test]
+    fn every_language_has_the_same_messages() {
+        let reference = ids(UI_LANGUAGES[2].1);
+        assert!(reference.len() > 30);
+        for (code, src) in UI_LANGUAGES {
+            assert_eq!(ids(src), reference, "{code}.ftl differs from en.ftl");
+        }
+        I18n::new(&langs()).expect("all shipped UI strings parse");
+    }
+
+    #[test]
+    fn plurals_follow_cldr_in_all_three_languages() {
+        let i = I18n::new(&langs()).unwrap();
+        let count =
+            |lang: &str, n: i64| i.t_args(l(lang), "commentary-count", &[("count", n.into())]);
+        let want = [
+            ("ru", 1, "1 комментарий"),
+            ("ru", 2, "2 комментария"),
+            ("ru", 5, "5 комментариев"),
+            ("ru", 11, "11 комментариев"),
+            ("ru", 21, "21 комментарий"),
+            ("ru", 22, "22 комментария"),
+            ("be", 1, "1 каментарый"),
+            ("be", 3, "3 каментарыі"),
+            ("be", 5, "5 каментарыяў"),
+            ("be", 21, "21 каментарый"),
+            ("be", 12, "12 каментарыяў"),
+            ("en", 1, "1 commentary"),
+            ("en", 2, "2 commentaries"),
+            ("en", 21, "21 commentaries"),
+        ];
+        for (lang, n, expected) in want {
+            assert_eq!(count(lang, n), expected, "{lang} {n}");
+        }
+    }
+
+    #[test]
+    fn missing_translation_note_names_the_shown_language() {
+        let i = I18n::new(&langs()).unwrap();
+        assert_eq!(
+            i.t_args(l("en"), "translation-missing", &[("shown", "ru".into())]),
+            "This text has not been translated into English yet. It is shown in Russian."
+        );
+        assert!(
+            i.t_args(l("ru"), "translation-missing", &[("shown", "be".into())])
+                .ends_with("на белорусском языке.")
+        );
+    }
+
+    #[test]
+    fn unknown_ids_and_languages_degrade_to_the_id() {
+        let i = I18n::new(&langs()).unwrap();
+        assert_eq!(i.t(l("en"), "no-such-message"), "no-such-message");
+        assert_eq!(i.t(l("de"), "read-more"), "read-more");
+    }
+
+    #[test]
+    fn a_language_without_ui_strings_uses_english_ui() {
+        let i = I18n::new(&[l("pl")]).unwrap();
+        assert_eq!(i.t(l("pl"), "read-more"), "Read more");
+    }
+}

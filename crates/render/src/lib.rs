@@ -1,0 +1,141 @@
+//! Turning content into bytes: Markdown, HTML templates, the stylesheet.
+//!
+//! Architecture invariant: render does no I/O and reads no clock. The same
+//! view data always renders the same bytes, so pages can be cached,
+//! mirrored as static files and served by any node.
+
+pub mod markdown;
+pub mod urls;
+pub mod view;
+
+use std::sync::Arc;
+
+use minijinja::value::{Kwargs, Serde, Value};
+use minijinja::{Environment, Error, ErrorKind, State};
+use serde::Serialize;
+use sitrep_core::Lang;
+use sitrep_i18n::{Arg, I18n};
+
+/// The stylesheet every page links to.
+pub const CSS: &str = include_str!("../static/site.css");
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("macros.html", include_str!("../templates/macros.html")),
+    ("home.html", include_str!("../templates/home.html")),
+    ("archive.html", include_str!("../templates/archive.html")),
+    ("edition.html", include_str!("../templates/edition.html")),
+    (
+        "commentary.html",
+        include_str!("../templates/commentary.html"),
+    ),
+    ("trends.html", include_str!("../templates/trends.html")),
+    ("trend.html", include_str!("../templates/trend.html")),
+    ("page.html", include_str!("../templates/page.html")),
+    ("error.html", include_str!("../templates/error.html")),
+];
+
+#[derive(Debug, thiserror::Error)]
+#[error("template {template}: {source}")]
+pub struct RenderError {
+    template: String,
+    #[source]
+    source: Error,
+}
+
+/// The template set, ready to render any page in any language.
+pub struct Renderer {
+    env: Environment<'static>,
+}
+
+impl Renderer {
+    pub fn new(i18n: Arc<I18n>) -> Result<Renderer, RenderError> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        for (name, source) in TEMPLATES {
+            env.add_template(name, source)
+                .map_err(|source| RenderError {
+                    template: (*name).to_owned(),
+                    source,
+                })?;
+        }
+        env.set_formatter(html_formatter);
+        env.add_function("t", move |state: &State, id: &str, kwargs: Kwargs| {
+            translate(&i18n, state, id, kwargs)
+        });
+        env.add_filter("markdown", |md: &str| {
+            Value::from_safe_string(markdown::to_html(md))
+        });
+        Ok(Renderer { env })
+    }
+
+    /// Renders template `name` with the page frame and the page's own data.
+    pub fn render<P: Serialize>(
+        &self,
+        name: &str,
+        chrome: &view::Chrome,
+        page: &P,
+    ) -> Result<String, RenderError> {
+        let err = |source| RenderError {
+            template: name.to_owned(),
+            source,
+        };
+        let template = self.env.get_template(name).map_err(err)?;
+        template
+            .render(minijinja::context! {
+                lang => chrome.lang.as_str(),
+                chrome => Value::from(Serde(chrome)),
+                page => Value::from(Serde(page)),
+            })
+            .map_err(err)
+    }
+}
+
+/// Escapes `& < > " '` in HTML templates and leaves `/` alone, so that
+/// links read as written (minijinja's default also escapes the slash).
+fn html_formatter(
+    out: &mut minijinja::Output<'_>,
+    state: &mut State,
+    value: &Value,
+) -> Result<(), Error> {
+    match value.as_str() {
+        Some(s) if !value.is_safe() && *state.auto_escape() == minijinja::AutoEscape::Html => {
+            let mut escaped = String::with_capacity(s.len() + 16);
+            for c in s.chars() {
+                match c {
+                    '&' => escaped.push_str("&amp;"),
+                    '<' => escaped.push_str("&lt;"),
+                    '>' => escaped.push_str("&gt;"),
+                    '"' => escaped.push_str("&quot;"),
+                    '\'' => escaped.push_str("&#39;"),
+                    c => escaped.push(c),
+                }
+            }
+            out.write_str(&escaped).map_err(Error::from)
+        }
+        _ => minijinja::escape_formatter(out, state, value),
+    }
+}
+
+/// `t("id", name=value, ...)`: a UI string in the page's language.
+fn translate(i18n: &I18n, state: &State, id: &str, kwargs: Kwargs) -> Result<String, Error> {
+    let lang = state
+        .lookup("lang")
+        .and_then(|v| v.as_str().and_then(|s| Lang::parse(s).ok()))
+        .ok_or_else(|| Error::new(ErrorKind::UndefinedError, "t() needs `lang`"))?;
+    let mut owned: Vec<(String, Value)> = Vec::new();
+    for key in kwargs.args() {
+        owned.push((key.to_owned(), kwargs.get::<Value>(key)?));
+    }
+    let args: Vec<(&str, Arg<'_>)> = owned
+        .iter()
+        .map(|(k, v)| {
+            let arg = match i64::try_from(v.clone()) {
+                Ok(n) if v.is_number() => Arg::Num(n),
+                _ => Arg::Str(v.as_str().unwrap_or_default()),
+            };
+            (k.as_str(), arg)
+        })
+        .collect();
+    Ok(i18n.t_args(lang, id, &args))
+}

@@ -1,0 +1,39 @@
+//! The site's addresses, in one place so that links and routes agree.
+
+use sitrep_core::Lang;
+
+pub fn home(lang: Lang) -> String {
+    format!("/{lang}/")
+}
+
+pub fn editions(lang: Lang, page: u32) -> String {
+    paged(format!("/{lang}/editions/"), page)
+}
+
+pub fn edition(lang: Lang, number: i64) -> String {
+    format!("/{lang}/editions/{number}/")
+}
+
+pub fn commentary(lang: Lang, slug: &str) -> String {
+    format!("/{lang}/commentaries/{slug}/")
+}
+
+pub fn trends(lang: Lang) -> String {
+    format!("/{lang}/trends/")
+}
+
+pub fn trend(lang: Lang, slug: &str, page: u32) -> String {
+    paged(format!("/{lang}/trends/{slug}/"), page)
+}
+
+pub fn page(lang: Lang, slug: &str) -> String {
+    format!("/{lang}/pages/{slug}/")
+}
+
+fn paged(base: String, page: u32) -> String {
+    if page <= 1 {
+        base
+    } else {
+        format!("{base}?page={page}")
+    }
+}

@@ -1,0 +1,151 @@
+//! What templates are given: plain data, already localized and formatted.
+//! The web crate builds these from stored content; templates only lay them out.
+
+use serde::Serialize;
+
+/// The frame around every page: language, navigation, switcher, side box.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Chrome {
+    pub lang: String,
+    pub site_name: String,
+    pub tagline: String,
+    pub publisher: String,
+    pub css_href: String,
+    /// The page's own title; the site name is appended by the template.
+    pub title: String,
+    pub description: String,
+    pub canonical: String,
+    pub switcher: Vec<LangLink>,
+    pub alternates: Vec<Alternate>,
+    pub nav: Vec<NavLink>,
+    pub latest: Option<EditionCard>,
+    pub archive_href: String,
+    pub noindex: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LangLink {
+    pub lang: String,
+    pub name: String,
+    pub href: String,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Alternate {
+    pub hreflang: String,
+    pub href: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NavLink {
+    pub label: String,
+    pub href: String,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EditionCard {
+    pub number: i64,
+    pub label: String,
+    pub range: String,
+    pub href: String,
+    pub count: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendLink {
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub href: String,
+    pub count: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CommentaryCard {
+    pub title: String,
+    pub lead: String,
+    pub href: String,
+    pub assessment: String,
+    pub assessment_key: String,
+    pub trend: Option<TrendLink>,
+    /// The language the text is in; differs from the page's on fallback.
+    pub lang: String,
+    pub fallback: bool,
+    pub date: String,
+    pub edition: Option<EditionCard>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Pager {
+    pub label: String,
+    pub newer: Option<String>,
+    pub older: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HomePage {
+    pub edition: Option<EditionCard>,
+    pub commentaries: Vec<CommentaryCard>,
+    pub trends: Vec<TrendLink>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ArchivePage {
+    pub editions: Vec<EditionCard>,
+    pub pager: Pager,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendGroup {
+    pub trend: TrendLink,
+    pub commentaries: Vec<CommentaryCard>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EditionPage {
+    pub edition: EditionCard,
+    pub groups: Vec<TrendGroup>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CommentaryPage {
+    pub card: CommentaryCard,
+    /// Markdown; the template renders it through the sanitizing filter.
+    pub body: String,
+    pub authors: Vec<String>,
+    pub authors_label: String,
+    pub published: String,
+    pub fallback_note: Option<String>,
+    pub translations: Vec<LangLink>,
+    pub more_title: String,
+    pub more: Vec<CommentaryCard>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendsPage {
+    pub trends: Vec<TrendLink>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendPage {
+    pub trend: TrendLink,
+    pub commentaries: Vec<CommentaryCard>,
+    pub pager: Pager,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StaticPage {
+    pub title: String,
+    pub body: String,
+    pub lang: String,
+    pub fallback_note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorPage {
+    pub status: u16,
+    pub title: String,
+    pub message: String,
+}

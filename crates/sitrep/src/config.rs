@@ -1,0 +1,218 @@
+//! Configuration: command-line flags, then `SITREP_*` environment
+//! variables, then a TOML file, then defaults.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+use sitrep_core::Lang;
+
+/// The settings file, all keys optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub data: Option<PathBuf>,
+    pub listen: Option<SocketAddr>,
+    pub database_url: Option<String>,
+    pub public_url: Option<String>,
+    pub languages: Option<Vec<String>>,
+    pub default_language: Option<String>,
+    pub log: Option<String>,
+}
+
+/// Flags shared by every subcommand that works on a site.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SiteArgs {
+    /// Folder holding the site's data (the SQLite database, later media and indexes).
+    #[arg(long, env = "SITREP_DATA", value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Database URL; the default is an SQLite file in the data folder.
+    #[arg(
+        long,
+        env = "SITREP_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+    /// Settings file (TOML); the default is `sitrep.toml` in the data folder, if present.
+    #[arg(long, env = "SITREP_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// Flags of the subcommands that serve HTTP.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "SITREP_LISTEN", value_name = "ADDR:PORT")]
+    pub listen: Option<SocketAddr>,
+    /// The site's public address (e.g. https://example.org), used in canonical and alternate links.
+    #[arg(long, env = "SITREP_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+}
+
+/// Everything resolved.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub data: PathBuf,
+    pub database_url: String,
+    pub listen: SocketAddr,
+    pub public_url: String,
+    pub languages: Vec<Lang>,
+    pub default_language: Lang,
+    pub log: String,
+}
+
+pub const DEFAULT_DATA: &str = "./sitrep-data";
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+impl Config {
+    pub fn resolve(site: &SiteArgs, serve: Option<&ServeArgs>) -> anyhow::Result<Config> {
+        let data_guess = site
+            .data
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA));
+        let file = match &site.config {
+            Some(path) => read_file(path)?,
+            None => {
+                let path = data_guess.join("sitrep.toml");
+                if path.exists() {
+                    read_file(&path)?
+                } else {
+                    FileConfig::default()
+                }
+            }
+        };
+        let env = |key: &str| std::env::var(key).ok().filter(|v| !v.is_empty());
+
+        let data = site
+            .data
+            .clone()
+            .or(file.data)
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA));
+        let database_url = site
+            .database_url
+            .clone()
+            .or(file.database_url)
+            .unwrap_or_else(|| sqlite_url(&data.join("sitrep.db")));
+        let listen = serve
+            .and_then(|s| s.listen)
+            .or(file.listen)
+            .unwrap_or_else(|| DEFAULT_LISTEN.parse().expect("the default address parses"));
+        let public_url = serve
+            .and_then(|s| s.public_url.clone())
+            .or(file.public_url)
+            .unwrap_or_default();
+
+        let languages = match env("SITREP_LANGUAGES") {
+            Some(list) => list.split(',').map(|s| s.trim().to_owned()).collect(),
+            None => file
+                .languages
+                .unwrap_or_else(|| vec!["be".into(), "ru".into(), "en".into()]),
+        };
+        let languages: Vec<Lang> = languages
+            .iter()
+            .map(|s| Lang::parse(s).with_context(|| "in the `languages` setting"))
+            .collect::<anyhow::Result<_>>()?;
+        if languages.is_empty() {
+            bail!("the `languages` setting is empty: name at least one language, e.g. [\"en\"]");
+        }
+        let default_language = match env("SITREP_DEFAULT_LANGUAGE").or(file.default_language) {
+            Some(s) => Lang::parse(&s).context("in the `default_language` setting")?,
+            None => languages[0],
+        };
+        if !languages.contains(&default_language) {
+            bail!(
+                "the default language {default_language} is not in `languages` ({})",
+                languages
+                    .iter()
+                    .map(Lang::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        let log = env("SITREP_LOG")
+            .or(file.log)
+            .unwrap_or_else(|| "info".into());
+        Ok(Config {
+            data,
+            database_url,
+            listen,
+            public_url,
+            languages,
+            default_language,
+            log,
+        })
+    }
+}
+
+fn read_file(path: &Path) -> anyhow::Result<FileConfig> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the settings file {}", path.display()))?;
+    toml::from_str(&text)
+        .with_context(|| format!("the settings file {} is not valid", path.display()))
+}
+
+pub fn sqlite_url(path: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", path.display())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_refused_with_the_file_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sitrep.toml");
+        std::fs::write(&path, "listne = \"127.0.0.1:1\"\n").unwrap();
+        let site = SiteArgs {
+            data: Some(dir.path().into()),
+            database_url: None,
+            config: None,
+        };
+        let err = format!("{:#}", Config::resolve(&site, None).unwrap_err());
+        assert!(err.contains("sitrep.toml"), "{err}");
+        assert!(err.contains("listne"), "{err}");
+    }
+
+    #[test]
+    fn file_settings_apply_and_flags_win() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("site.toml");
+        std::fs::write(
+            &path,
+            "listen = \"127.0.0.1:9999\"\nlanguages = [\"en\", \"ru\"]\n",
+        )
+        .unwrap();
+        let site = SiteArgs {
+            data: Some(dir.path().into()),
+            database_url: None,
+            config: Some(path),
+        };
+        let c = Config::resolve(&site, None).unwrap();
+        assert_eq!(c.listen.port(), 9999);
+        assert_eq!(c.default_language.as_str(), "en");
+        let serve = ServeArgs {
+            listen: Some("127.0.0.1:7777".parse().unwrap()),
+            public_url: None,
+        };
+        assert_eq!(
+            Config::resolve(&site, Some(&serve)).unwrap().listen.port(),
+            7777
+        );
+    }
+
+    #[test]
+    fn a_default_language_outside_the_list_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("site.toml");
+        std::fs::write(&path, "languages = [\"en\"]\ndefault_language = \"ru\"\n").unwrap();
+        let site = SiteArgs {
+            data: None,
+            database_url: None,
+            config: Some(path),
+        };
+        assert!(Config::resolve(&site, None).is_err());
+    }
+}

@@ -1,0 +1,324 @@
+//! The demo site: an invented country's weekly briefing in three languages,
+//! written for sitrep and compiled into the binary.
+//!
+//! Dates are placed relative to the day the demo is created, so the newest
+//! edition is always last week's, one commentary is always scheduled for a
+//! few days ahead and one is a draft.
+
+use std::collections::{BTreeMap, HashMap};
+
+use anyhow::{Context, anyhow, bail};
+use jiff::ToSpan;
+use jiff::civil::{Date, Weekday};
+use serde::Deserialize;
+use sitrep_core::{EditionWeek, Lang, Slug, Status, Timestamp};
+use sitrep_store::{NewCommentary, NewEdition, NewVersion, Store};
+
+const SITE: &str = include_str!("../demo/site.toml");
+const EDITIONS: &[&str] = &[
+    include_str!("../demo/editions/01.toml"),
+    include_str!("../demo/editions/02.toml"),
+    include_str!("../demo/editions/03.toml"),
+    include_str!("../demo/editions/04.toml"),
+];
+
+type PerLang<T> = BTreeMap<String, T>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Site {
+    name: PerLang<String>,
+    tagline: PerLang<String>,
+    publisher: PerLang<String>,
+    assessments: Vec<DemoAssessment>,
+    trends: Vec<DemoTrend>,
+    authors: Vec<DemoAuthor>,
+    pages: Vec<DemoPage>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoAssessment {
+    key: String,
+    label: PerLang<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoTrend {
+    slug: Slug,
+    name: PerLang<String>,
+    description: PerLang<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoAuthor {
+    slug: Slug,
+    name: PerLang<String>,
+    bio: PerLang<String>,
+}
+
+#[derive(Deserialize)]
+struct DemoPage {
+    slug: Slug,
+    #[serde(flatten)]
+    versions: PerLang<PageText>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PageText {
+    title: String,
+    body: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoEdition {
+    number: i64,
+    weeks_ago: i64,
+    commentaries: Vec<DemoCommentary>,
+}
+
+#[derive(Deserialize)]
+struct DemoCommentary {
+    trend: String,
+    assessment: String,
+    authors: Vec<String>,
+    #[serde(default)]
+    status: Option<Status>,
+    #[serde(default)]
+    publish_in_days: Option<i64>,
+    #[serde(flatten)]
+    versions: PerLang<VersionText>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VersionText {
+    slug: Slug,
+    title: String,
+    lead: String,
+    body: String,
+}
+
+/// What the demo loader wrote, for the start-up message.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub editions: usize,
+    pub commentaries: usize,
+    pub versions: usize,
+}
+
+/// The Sunday that ends the last full Monday–Sunday week before `today`.
+pub fn last_full_week_end(today: Date) -> Date {
+    let back = match today.weekday() {
+        Weekday::Sunday => 7,
+        other => i64::from(other.to_monday_zero_offset()) + 1,
+    };
+    today - back.days()
+}
+
+fn lang_of(code: &str) -> anyhow::Result<Lang> {
+    Lang::parse(code).map_err(|e| anyhow!("demo content: {e}"))
+}
+
+fn texts<'a>(map: &'a PerLang<String>) -> anyhow::Result<Vec<(Lang, &'a str)>> {
+    map.iter()
+        .map(|(k, v)| Ok((lang_of(k)?, v.as_str())))
+        .collect()
+}
+
+/// Writes the demo content into an empty store, in one transaction.
+pub async fn load(store: &Store, now: Timestamp) -> anyhow::Result<Loaded> {
+    let site: Site = toml::from_str(SITE).context("demo/site.toml")?;
+    let editions: Vec<DemoEdition> = EDITIONS
+        .iter()
+        .enumerate()
+        .map(|(i, src)| toml::from_str(src).with_context(|| format!("demo edition file {}", i + 1)))
+        .collect::<anyhow::Result<_>>()?;
+
+    let today = jiff::Timestamp::from_second(now)?
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date();
+    let latest_end = last_full_week_end(today);
+
+    let mut w = store.writer().await?;
+    for (key, map) in [
+        ("name", &site.name),
+        ("tagline", &site.tagline),
+        ("publisher", &site.publisher),
+    ] {
+        for (lang, value) in texts(map)? {
+            w.site_text(key, lang, value).await?;
+        }
+    }
+    let mut assessments = HashMap::new();
+    for (i, a) in site.assessments.iter().enumerate() {
+        let id = w.assessment(&a.key, i as i64, &texts(&a.label)?).await?;
+        assessments.insert(a.key.clone(), id);
+    }
+    let mut trends = HashMap::new();
+    for (i, t) in site.trends.iter().enumerate() {
+        let names: Vec<(Lang, &str, &str)> = t
+            .name
+            .iter()
+            .map(|(code, name)| {
+                let description = t.description.get(code).map(String::as_str).unwrap_or("");
+                Ok((lang_of(code)?, name.as_str(), description))
+            })
+            .collect::<anyhow::Result<_>>()?;
+        trends.insert(
+            t.slug.as_str().to_owned(),
+            w.trend(&t.slug, i as i64, &names).await?,
+        );
+    }
+    let mut authors = HashMap::new();
+    for a in &site.authors {
+        let names: Vec<(Lang, &str, &str)> = a
+            .name
+            .iter()
+            .map(|(code, name)| {
+                let bio = a.bio.get(code).map(String::as_str).unwrap_or("");
+                Ok((lang_of(code)?, name.as_str(), bio))
+            })
+            .collect::<anyhow::Result<_>>()?;
+        authors.insert(a.slug.as_str().to_owned(), w.author(&a.slug, &names).await?);
+    }
+    let month_ago = now - 30 * 86_400;
+    for (i, p) in site.pages.iter().enumerate() {
+        let versions: Vec<_> = p
+            .versions
+            .iter()
+            .map(|(code, text)| {
+                Ok((
+                    lang_of(code)?,
+                    text.title.as_str(),
+                    text.body.as_str(),
+                    Status::Published,
+                    Some(month_ago),
+                ))
+            })
+            .collect::<anyhow::Result<_>>()?;
+        w.page(&p.slug, i as i64, &versions, now).await?;
+    }
+
+    let mut loaded = Loaded::default();
+    for e in &editions {
+        let end = latest_end - (7 * e.weeks_ago).days();
+        let week = EditionWeek::new(end - 6.days(), end)?;
+        // Out on the web the Monday after the week at 09:00 UTC, by email a
+        // day earlier; never later than an hour ago, so the newest edition
+        // is visible however early today the demo starts.
+        let monday_nine = (end + 1.days())
+            .at(9, 0, 0, 0)
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)?
+            .timestamp()
+            .as_second();
+        let web_at = monday_nine.min(now - 3600);
+        let edition_id = w
+            .edition(
+                &NewEdition {
+                    number: e.number,
+                    week,
+                    email_at: Some(web_at - 86_400),
+                    web_at: Some(web_at),
+                },
+                now,
+            )
+            .await?;
+        loaded.editions += 1;
+        for (position, c) in e.commentaries.iter().enumerate() {
+            let trend_id = *trends
+                .get(&c.trend)
+                .ok_or_else(|| anyhow!("demo: unknown trend {}", c.trend))?;
+            let assessment_id = *assessments
+                .get(&c.assessment)
+                .ok_or_else(|| anyhow!("demo: unknown assessment {}", c.assessment))?;
+            let author_ids: Vec<i64> = c
+                .authors
+                .iter()
+                .map(|a| {
+                    authors
+                        .get(a)
+                        .copied()
+                        .ok_or_else(|| anyhow!("demo: unknown author {a}"))
+                })
+                .collect::<anyhow::Result<_>>()?;
+            let commentary_id = w
+                .commentary(
+                    &NewCommentary {
+                        edition_id,
+                        trend_id,
+                        assessment_id,
+                        position: position as i64,
+                        authors: &author_ids,
+                    },
+                    now,
+                )
+                .await?;
+            loaded.commentaries += 1;
+            let status = c.status.unwrap_or(Status::Published);
+            let published_at = match (status, c.publish_in_days) {
+                (Status::Draft, _) => None,
+                (Status::Published, Some(days)) => Some(now + days * 86_400),
+                (Status::Published, None) => Some(web_at),
+            };
+            if c.versions.is_empty() {
+                bail!(
+                    "demo: a commentary of edition {} has no language version",
+                    e.number
+                );
+            }
+            for (code, v) in &c.versions {
+                w.version(
+                    &NewVersion {
+                        commentary_id,
+                        lang: lang_of(code)?,
+                        slug: &v.slug,
+                        title: &v.title,
+                        lead: &v.lead,
+                        body: &v.body,
+                        status,
+                        published_at,
+                    },
+                    now,
+                )
+                .await?;
+                loaded.versions += 1;
+            }
+        }
+    }
+    w.commit().await?;
+    Ok(loaded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weeks_end_on_the_sunday_before_today() {
+        let d = |s: &str| s.parse::<Date>().unwrap();
+        // Saturday 2026-11-28 → Sunday 2026-11-22.
+        assert_eq!(last_full_week_end(d("2026-11-28")), d("2026-11-22"));
+        // Sunday itself is not over yet → the Sunday before.
+        assert_eq!(last_full_week_end(d("2026-11-29")), d("2026-11-22"));
+        // Monday → yesterday.
+        assert_eq!(last_full_week_end(d("2026-11-30")), d("2026-11-29"));
+    }
+
+    #[test]
+    fn demo_files_parse() {
+        toml::from_str::<Site>(SITE).unwrap();
+        for src in EDITIONS {
+            let e: DemoEdition = toml::from_str(src).unwrap();
+            assert!(
+                (4..=6).contains(&e.commentaries.len()),
+                "edition {}",
+                e.number
+            );
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! The `sitrep` binary's library half: configuration, the demo content and
+//! the wiring of store, languages, templates and routers into one server.
+//! `main.rs` only parses the command line and calls in here, so tests can
+//! build exactly what the binary runs.
+
+pub mod config;
+pub mod demo;
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use sitrep_store::Store;
+use sitrep_web::{AppState, Clock};
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+
+/// Opens the configured database (creating the data folder and an SQLite
+/// file as needed) and applies migrations.
+pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    if config.database_url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&config.data)
+            .with_context(|| format!("cannot create the data folder {}", config.data.display()))?;
+    }
+    let store = Store::connect(&config.database_url)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot open the database {}",
+                sitrep_store::redact(&config.database_url)
+            )
+        })?;
+    store
+        .migrate()
+        .await
+        .context("cannot bring the database schema up to date")?;
+    Ok(store)
+}
+
+/// The whole application as one axum router.
+pub fn app(store: Store, config: &Config, clock: Clock) -> anyhow::Result<axum::Router> {
+    let state = AppState::new(
+        store,
+        config.languages.clone(),
+        config.default_language,
+        &config.public_url,
+        clock,
+    )?;
+    Ok(sitrep_web::router(Arc::new(state)))
+}
+
+/// Serves `router` on `listener` until Ctrl-C or SIGTERM.
+pub async fn serve(listener: TcpListener, router: axum::Router) -> anyhow::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the server stopped with an error")
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,125 @@
+use std::io::Write;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use sitrep::config::{Config, ServeArgs, SiteArgs};
+use tokio::net::TcpListener;
+
+/// sitrep: a weekly multilingual briefing site and newsletter in one binary.
+#[derive(Parser)]
+#[command(version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the site.
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        #[command(flatten)]
+        serve: ServeArgs,
+    },
+    /// Create a demo site (three languages, invented content) and serve it.
+    Demo {
+        #[command(flatten)]
+        site: SiteArgs,
+        #[command(flatten)]
+        serve: ServeArgs,
+        /// Replace the data folder's content with fresh demo content.
+        #[arg(long)]
+        reset: bool,
+        /// Write the demo content and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Create or upgrade the database schema, then exit.
+    Migrate {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+}
+
+fn init_logs(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve { site, serve } => {
+            let config = Config::resolve(&site, Some(&serve))?;
+            init_logs(&config.log);
+            let store = sitrep::open_store(&config).await?;
+            run(&config, store, "sitrep").await
+        }
+        Command::Demo {
+            site,
+            serve,
+            reset,
+            no_serve,
+        } => {
+            let config = Config::resolve(&site, Some(&serve))?;
+            init_logs(&config.log);
+            let store = sitrep::open_store(&config).await?;
+            let now = jiff::Timestamp::now().as_second();
+            if reset {
+                let mut w = store.writer().await?;
+                w.clear_content().await?;
+                w.commit().await?;
+            }
+            if store.has_content().await? {
+                println!(
+                    "The data folder {} already has a site; its content is left as it is (use --reset to start over).",
+                    config.data.display()
+                );
+            } else {
+                let loaded = sitrep::demo::load(&store, now)
+                    .await
+                    .context("cannot write the demo content")?;
+                println!(
+                    "Demo site written to {}: {} editions, {} commentaries, {} language versions.",
+                    config.data.display(),
+                    loaded.editions,
+                    loaded.commentaries,
+                    loaded.versions
+                );
+            }
+            if no_serve {
+                return Ok(());
+            }
+            run(&config, store, "sitrep demo").await
+        }
+        Command::Migrate { site } => {
+            let config = Config::resolve(&site, None)?;
+            init_logs(&config.log);
+            sitrep::open_store(&config).await?;
+            println!("The database schema is up to date.");
+            Ok(())
+        }
+    }
+}
+
+async fn run(config: &Config, store: sitrep_store::Store, what: &str) -> anyhow::Result<()> {
+    let listener = TcpListener::bind(config.listen).await.with_context(|| {
+        format!(
+            "cannot listen on {} (is another program using it? try --listen 127.0.0.1:8081)",
+            config.listen
+        )
+    })?;
+    let addr = listener.local_addr()?;
+    let router = sitrep::app(store, config, sitrep_web::system_clock())?;
+    println!("{what} is running at http://{addr}/  (Ctrl-C stops it)");
+    std::io::stdout().flush()?;
+    tracing::info!(%addr, "listening");
+    sitrep::serve(listener, router).await
+}

@@ -1,0 +1,359 @@
+//! The guarded read side: everything a reader may see, and nothing more.
+
+use sitrep_core::{Lang, Timestamp};
+use sqlx::AnyPool;
+
+use crate::{Result, StoreError};
+
+/// The one visibility rule, as SQL over `v` (a version), `e` (its edition)
+/// and `$1` (now). Every query in this module includes it; a test checks
+/// that none is written without it.
+macro_rules! visible {
+    () => {
+        "(v.status = 'published' AND v.published_at IS NOT NULL AND v.published_at <= $1 \
+         AND e.web_at IS NOT NULL AND e.web_at <= $1)"
+    };
+}
+
+/// The columns of [`VersionRow`], in order.
+macro_rules! version_columns {
+    () => {
+        "SELECT c.id, c.edition_id, e.number, e.week_start, e.week_end, c.trend_id, \
+         c.assessment_id, v.lang, v.slug, v.title, v.lead, v.body, \
+         CASE WHEN v.published_at > e.web_at THEN v.published_at ELSE e.web_at END \
+         FROM commentary_versions v \
+         JOIN commentaries c ON c.id = v.commentary_id \
+         JOIN editions e ON e.id = c.edition_id "
+    };
+}
+
+/// A public edition.
+#[derive(Debug, Clone)]
+pub struct EditionRow {
+    pub id: i64,
+    pub number: i64,
+    pub week_start: String,
+    pub week_end: String,
+    pub web_at: Timestamp,
+    /// Commentaries with at least one public version.
+    pub commentaries: i64,
+}
+
+/// One public language version of a commentary, with its story's facts.
+#[derive(Debug, Clone)]
+pub struct VersionRow {
+    pub commentary_id: i64,
+    pub edition_id: i64,
+    pub edition_number: i64,
+    pub week_start: String,
+    pub week_end: String,
+    pub trend_id: i64,
+    pub assessment_id: i64,
+    pub lang: Lang,
+    pub slug: String,
+    pub title: String,
+    pub lead: String,
+    pub body: String,
+    /// When this version became public: the later of its own publication
+    /// time and its edition's.
+    pub published_at: Timestamp,
+}
+
+/// One public language version of a static page.
+#[derive(Debug, Clone)]
+pub struct PageRow {
+    pub slug: String,
+    pub lang: Lang,
+    pub title: String,
+    pub body: String,
+}
+
+type VersionTuple = (
+    i64,
+    i64,
+    i64,
+    String,
+    String,
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+);
+
+type EditionTuple = (i64, i64, String, String, i64, i64);
+
+fn lang(code: &str) -> Result<Lang> {
+    Lang::parse(code).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn version(t: VersionTuple) -> Result<VersionRow> {
+    Ok(VersionRow {
+        commentary_id: t.0,
+        edition_id: t.1,
+        edition_number: t.2,
+        week_start: t.3,
+        week_end: t.4,
+        trend_id: t.5,
+        assessment_id: t.6,
+        lang: lang(&t.7)?,
+        slug: t.8,
+        title: t.9,
+        lead: t.10,
+        body: t.11,
+        published_at: t.12,
+    })
+}
+
+fn versions(rows: Vec<VersionTuple>) -> Result<Vec<VersionRow>> {
+    rows.into_iter().map(version).collect()
+}
+
+fn edition(t: EditionTuple) -> EditionRow {
+    EditionRow {
+        id: t.0,
+        number: t.1,
+        week_start: t.2,
+        week_end: t.3,
+        web_at: t.4,
+        commentaries: t.5,
+    }
+}
+
+/// Reads what readers may see as of one moment.
+pub struct Public<'a> {
+    pool: &'a AnyPool,
+    now: Timestamp,
+}
+
+/// The columns of [`EditionRow`], counting the edition's public commentaries.
+macro_rules! edition_columns {
+    () => {
+        "SELECT e.id, e.number, e.week_start, e.week_end, e.web_at, \
+         (SELECT COUNT(DISTINCT c.id) FROM commentaries c \
+          JOIN commentary_versions v ON v.commentary_id = c.id \
+          WHERE c.edition_id = e.id AND "
+    };
+}
+
+/// An edition is listed when it has at least one public commentary.
+macro_rules! edition_listed {
+    () => {
+        concat!(
+            "EXISTS (SELECT 1 FROM commentaries c JOIN commentary_versions v \
+             ON v.commentary_id = c.id WHERE c.edition_id = e.id AND ",
+            visible!(),
+            ")"
+        )
+    };
+}
+
+impl<'a> Public<'a> {
+    pub(crate) fn new(pool: &'a AnyPool, now: Timestamp) -> Public<'a> {
+        Public { pool, now }
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.now
+    }
+
+    /// The newest edition with anything public in it.
+    pub async fn latest_edition(&self) -> Result<Option<EditionRow>> {
+        let row = sqlx::query_as::<_, EditionTuple>(concat!(
+            edition_columns!(),
+            visible!(),
+            ") FROM editions e WHERE ",
+            edition_listed!(),
+            " ORDER BY e.week_start DESC, e.number DESC LIMIT 1"
+        ))
+        .bind(self.now)
+        .fetch_optional(self.pool)
+        .await?;
+        Ok(row.map(edition))
+    }
+
+    pub async fn count_editions(&self) -> Result<u64> {
+        let n: i64 = sqlx::query_scalar(concat!(
+            "SELECT COUNT(*) FROM editions e WHERE ",
+            edition_listed!()
+        ))
+        .bind(self.now)
+        .fetch_one(self.pool)
+        .await?;
+        Ok(n.max(0) as u64)
+    }
+
+    /// Editions newest first, `limit` from `offset`.
+    pub async fn editions(&self, limit: i64, offset: i64) -> Result<Vec<EditionRow>> {
+        let rows = sqlx::query_as::<_, EditionTuple>(concat!(
+            edition_columns!(),
+            visible!(),
+            ") FROM editions e WHERE ",
+            edition_listed!(),
+            " ORDER BY e.week_start DESC, e.number DESC LIMIT $2 OFFSET $3"
+        ))
+        .bind(self.now)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(self.pool)
+        .await?;
+        Ok(rows.into_iter().map(edition).collect())
+    }
+
+    pub async fn edition(&self, number: i64) -> Result<Option<EditionRow>> {
+        let row = sqlx::query_as::<_, EditionTuple>(concat!(
+            edition_columns!(),
+            visible!(),
+            ") FROM editions e WHERE e.number = $2 AND ",
+            edition_listed!()
+        ))
+        .bind(self.now)
+        .bind(number)
+        .fetch_optional(self.pool)
+        .await?;
+        Ok(row.map(edition))
+    }
+
+    /// Every public version of every commentary in an edition, in the
+    /// edition's order.
+    pub async fn edition_versions(&self, edition_id: i64) -> Result<Vec<VersionRow>> {
+        let rows = sqlx::query_as::<_, VersionTuple>(concat!(
+            version_columns!(),
+            "WHERE ",
+            visible!(),
+            " AND c.edition_id = $2 ORDER BY c.position, c.id"
+        ))
+        .bind(self.now)
+        .bind(edition_id)
+        .fetch_all(self.pool)
+        .await?;
+        versions(rows)
+    }
+
+    /// How many commentaries of a trend have a public version.
+    pub async fn count_trend(&self, trend_id: i64) -> Result<u64> {
+        let n: i64 = sqlx::query_scalar(concat!(
+            "SELECT COUNT(DISTINCT c.id) FROM commentary_versions v \
+             JOIN commentaries c ON c.id = v.commentary_id \
+             JOIN editions e ON e.id = c.edition_id WHERE ",
+            visible!(),
+            " AND c.trend_id = $2"
+        ))
+        .bind(self.now)
+        .bind(trend_id)
+        .fetch_one(self.pool)
+        .await?;
+        Ok(n.max(0) as u64)
+    }
+
+    /// The public versions of one page of a trend's commentaries, newest
+    /// first; `except` leaves one commentary out (0 leaves none out).
+    pub async fn trend_versions(
+        &self,
+        trend_id: i64,
+        limit: i64,
+        offset: i64,
+        except: i64,
+    ) -> Result<Vec<VersionRow>> {
+        let rows = sqlx::query_as::<_, VersionTuple>(concat!(
+            version_columns!(),
+            "WHERE ",
+            visible!(),
+            " AND c.id IN (SELECT c.id FROM commentaries c \
+               JOIN editions e ON e.id = c.edition_id \
+               WHERE c.trend_id = $2 AND c.id <> $5 AND EXISTS (\
+                 SELECT 1 FROM commentary_versions v WHERE v.commentary_id = c.id AND ",
+            visible!(),
+            ") ORDER BY e.week_start DESC, c.position, c.id LIMIT $3 OFFSET $4) \
+             ORDER BY e.week_start DESC, c.position, c.id"
+        ))
+        .bind(self.now)
+        .bind(trend_id)
+        .bind(limit)
+        .bind(offset)
+        .bind(except)
+        .fetch_all(self.pool)
+        .await?;
+        versions(rows)
+    }
+
+    /// The commentaries that have a public version with this slug, and that
+    /// version's language (a slug is unique per language, not across them).
+    pub async fn find_commentary(&self, slug: &str) -> Result<Vec<(i64, Lang)>> {
+        let rows = sqlx::query_as::<_, (i64, String)>(concat!(
+            "SELECT c.id, v.lang FROM commentary_versions v \
+             JOIN commentaries c ON c.id = v.commentary_id \
+             JOIN editions e ON e.id = c.edition_id WHERE ",
+            visible!(),
+            " AND v.slug = $2"
+        ))
+        .bind(self.now)
+        .bind(slug)
+        .fetch_all(self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, code)| Ok((id, lang(&code)?)))
+            .collect()
+    }
+
+    /// Every public version of one commentary.
+    pub async fn commentary_versions(&self, commentary_id: i64) -> Result<Vec<VersionRow>> {
+        let rows = sqlx::query_as::<_, VersionTuple>(concat!(
+            version_columns!(),
+            "WHERE ",
+            visible!(),
+            " AND c.id = $2"
+        ))
+        .bind(self.now)
+        .bind(commentary_id)
+        .fetch_all(self.pool)
+        .await?;
+        versions(rows)
+    }
+
+    /// The authors of a commentary that has a public version, in order.
+    pub async fn commentary_authors(&self, commentary_id: i64) -> Result<Vec<i64>> {
+        let ids = sqlx::query_scalar::<_, i64>(concat!(
+            "SELECT ca.author_id FROM commentary_authors ca WHERE ca.commentary_id = $2 \
+             AND EXISTS (SELECT 1 FROM commentary_versions v \
+               JOIN commentaries c ON c.id = v.commentary_id \
+               JOIN editions e ON e.id = c.edition_id \
+               WHERE c.id = ca.commentary_id AND ",
+            visible!(),
+            ") ORDER BY ca.position, ca.author_id"
+        ))
+        .bind(self.now)
+        .bind(commentary_id)
+        .fetch_all(self.pool)
+        .await?;
+        Ok(ids)
+    }
+
+    /// Public versions of static pages; all of them, or those of one slug.
+    pub async fn pages(&self, slug: Option<&str>) -> Result<Vec<PageRow>> {
+        let rows = sqlx::query_as::<_, (String, String, String, String)>(
+            "SELECT p.slug, v.lang, v.title, v.body FROM page_versions v \
+             JOIN pages p ON p.id = v.page_id \
+             WHERE v.status = 'published' AND v.published_at IS NOT NULL \
+             AND v.published_at <= $1 AND ($2 = '' OR p.slug = $2) \
+             ORDER BY p.position, p.id",
+        )
+        .bind(self.now)
+        .bind(slug.unwrap_or(""))
+        .fetch_all(self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(slug, code, title, body)| {
+                Ok(PageRow {
+                    slug,
+                    lang: lang(&code)?,
+                    title,
+                    body,
+                })
+            })
+            .collect()
+    }
+}

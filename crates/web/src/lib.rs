@@ -1,0 +1,126 @@
+//! The HTTP face of sitrep: axum routers for the public site (and, later,
+//! the workspace, API and feeds).
+//!
+//! Architecture invariants:
+//! - Handlers read content only through `Store::public(now)`, so nothing
+//!   unpublished can reach a public response.
+//! - Bad input never becomes a 500: unknown languages and addresses get a
+//!   localized 404, malformed parameters a localized 400.
+//! - Public responses carry a strict Content-Security-Policy; pages contain
+//!   no script and load nothing from another origin.
+
+mod error;
+mod headers;
+mod pages;
+mod views;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::get;
+use sitrep_core::{Lang, Timestamp};
+use sitrep_i18n::I18n;
+use sitrep_render::Renderer;
+use sitrep_store::Store;
+
+pub use error::PageError;
+
+/// Where the reader's language preference is remembered.
+pub const LANG_COOKIE: &str = "sitrep_lang";
+
+/// The clock the site reads "now" from; tests may fix it.
+pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
+
+pub fn system_clock() -> Clock {
+    Arc::new(|| jiff::Timestamp::now().as_second())
+}
+
+/// What every handler shares.
+pub struct AppState {
+    pub store: Store,
+    pub i18n: Arc<I18n>,
+    pub renderer: Renderer,
+    /// The site's languages, in display order.
+    pub langs: Vec<Lang>,
+    pub default_lang: Lang,
+    /// Prefix for absolute links (canonical, hreflang), without a trailing
+    /// slash; empty means site-relative links.
+    pub public_url: String,
+    pub clock: Clock,
+    css_href: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error("the default language {0} is not one of the site's languages")]
+    DefaultNotListed(Lang),
+    #[error("a site needs at least one language")]
+    NoLanguages,
+    #[error(transparent)]
+    I18n(#[from] sitrep_i18n::I18nError),
+    #[error(transparent)]
+    Render(#[from] sitrep_render::RenderError),
+}
+
+impl AppState {
+    pub fn new(
+        store: Store,
+        langs: Vec<Lang>,
+        default_lang: Lang,
+        public_url: &str,
+        clock: Clock,
+    ) -> Result<AppState, SetupError> {
+        if langs.is_empty() {
+            return Err(SetupError::NoLanguages);
+        }
+        if !langs.contains(&default_lang) {
+            return Err(SetupError::DefaultNotListed(default_lang));
+        }
+        let i18n = Arc::new(I18n::new(&langs)?);
+        let renderer = Renderer::new(i18n.clone())?;
+        Ok(AppState {
+            store,
+            i18n,
+            renderer,
+            langs,
+            default_lang,
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            clock,
+            css_href: format!("/static/{}", headers::css_file_name()),
+        })
+    }
+
+    pub fn now(&self) -> Timestamp {
+        (self.clock)()
+    }
+
+    /// The languages to fall back to, best first: the default, then the rest.
+    pub fn fallback_order(&self) -> Vec<Lang> {
+        std::iter::once(self.default_lang)
+            .chain(
+                self.langs
+                    .iter()
+                    .copied()
+                    .filter(|l| *l != self.default_lang),
+            )
+            .collect()
+    }
+}
+
+/// The public site's router.
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/", get(pages::root))
+        .route("/static/{file}", get(headers::stylesheet))
+        .route("/{lang}", get(pages::lang_root))
+        .route("/{lang}/", get(pages::home))
+        .route("/{lang}/editions/", get(pages::archive))
+        .route("/{lang}/editions/{number}/", get(pages::edition))
+        .route("/{lang}/commentaries/{slug}/", get(pages::commentary))
+        .route("/{lang}/trends/", get(pages::trends))
+        .route("/{lang}/trends/{slug}/", get(pages::trend))
+        .route("/{lang}/pages/{slug}/", get(pages::static_page))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(headers::security_headers))
+        .with_state(state)
+}

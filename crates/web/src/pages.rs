@@ -1,0 +1,634 @@
+//! Handlers for the public pages.
+
+use std::sync::Arc;
+
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use sitrep_core::{Lang, PageNumber, Paging, Timestamp};
+use sitrep_i18n::Arg;
+use sitrep_render::markdown::plain_text;
+use sitrep_render::urls;
+use sitrep_render::view::{
+    ArchivePage, CommentaryPage, EditionPage, ErrorPage, HomePage, LangLink, StaticPage,
+    TrendGroup, TrendPage, TrendsPage,
+};
+
+use crate::views::{Ctx, Section};
+use crate::{AppState, LANG_COOKIE, PageError};
+
+type App = State<Arc<AppState>>;
+type Params = Result<Query<Vec<(String, String)>>, QueryRejection>;
+
+const EDITIONS_PER_PAGE: u32 = 20;
+const TREND_PER_PAGE: u32 = 10;
+const MORE_IN_TREND: i64 = 4;
+
+/// `/`: sends the reader to their language.
+pub async fn root(State(app): App, headers: HeaderMap) -> Response {
+    let lang = reader_lang(&app, &headers);
+    (
+        StatusCode::FOUND,
+        [
+            (header::LOCATION, urls::home(lang)),
+            (header::VARY, "Accept-Language, Cookie".to_owned()),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+    )
+        .into_response()
+}
+
+/// `/{lang}` without the slash.
+pub async fn lang_root(
+    State(app): App,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+) -> Response {
+    match path.ok().and_then(|Path(raw)| site_lang(&app, &raw)) {
+        Some(lang) => Redirect::permanent(&urls::home(lang)).into_response(),
+        None => error_page(&app, reader_lang(&app, &headers), PageError::NotFound).await,
+    }
+}
+
+pub async fn home(
+    State(app): App,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+) -> Response {
+    let Some(lang) = path.ok().and_then(|Path(raw)| site_lang(&app, &raw)) else {
+        return error_page(&app, reader_lang(&app, &headers), PageError::NotFound).await;
+    };
+    let now = app.now();
+    finish(&app, lang, home_page(&app, lang, now).await).await
+}
+
+async fn home_page(app: &AppState, lang: Lang, now: Timestamp) -> Result<Response, PageError> {
+    let ctx = Ctx::load(app, lang, now).await?;
+    let public = app.store.public(now);
+    let (edition, commentaries) = match &ctx.latest {
+        Some(e) => {
+            let rows = public.edition_versions(e.id).await?;
+            let cards = ctx
+                .pick_versions(&rows)
+                .into_iter()
+                .map(|(v, fb)| ctx.card(v, fb, false))
+                .collect();
+            (Some(ctx.edition_card(e)), cards)
+        }
+        None => (None, Vec::new()),
+    };
+    let trends = ctx
+        .catalog
+        .trends
+        .iter()
+        .map(|t| ctx.trend_link(t, None))
+        .collect();
+    let chrome = ctx.chrome(
+        "",
+        &ctx.catalog.text("tagline", lang, &app.fallback_order()),
+        Section::Home,
+        &|l| urls::home(l),
+        &app.langs,
+    );
+    let page = HomePage {
+        edition,
+        commentaries,
+        trends,
+    };
+    html(app.renderer.render("home.html", &chrome, &page)?)
+}
+
+pub async fn archive(
+    State(app): App,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    params: Params,
+) -> Response {
+    let Some(lang) = path.ok().and_then(|Path(raw)| site_lang(&app, &raw)) else {
+        return error_page(&app, reader_lang(&app, &headers), PageError::NotFound).await;
+    };
+    let now = app.now();
+    finish(&app, lang, archive_page(&app, lang, now, params).await).await
+}
+
+async fn archive_page(
+    app: &AppState,
+    lang: Lang,
+    now: Timestamp,
+    params: Params,
+) -> Result<Response, PageError> {
+    let page = page_number(params)?;
+    let public = app.store.public(now);
+    let paging = Paging::new(page, EDITIONS_PER_PAGE, public.count_editions().await?);
+    if paging.is_past_end() {
+        return Err(PageError::NotFound);
+    }
+    let ctx = Ctx::load(app, lang, now).await?;
+    let editions = public
+        .editions(paging.limit(), paging.offset())
+        .await?
+        .iter()
+        .map(|e| ctx.edition_card(e))
+        .collect();
+    let n = paging.page;
+    let chrome = ctx.chrome(
+        &ctx.t("archive-title"),
+        "",
+        Section::Editions,
+        &|l| urls::editions(l, n),
+        &app.langs,
+    );
+    let pager = ctx.pager(&paging, |p| urls::editions(lang, p));
+    html(
+        app.renderer
+            .render("archive.html", &chrome, &ArchivePage { editions, pager })?,
+    )
+}
+
+pub async fn edition(
+    State(app): App,
+    headers: HeaderMap,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Response {
+    let Ok(Path((raw_lang, raw_number))) = path else {
+        return error_page(&app, reader_lang(&app, &headers), PageError::NotFound).await;
+    };
+    let Some(lang) = site_lang(&app, &raw_lang) else {
+        return error_page(&app, reader_lang(&app, &headers), PageError::NotFound).await;
+    };
+    let now = app.now();
+    finish(&app, lang, edition_page(&app, lang, now, &raw_number).await).await
+}
+
+async fn edition_page(
+    app: &AppState,
+    lang: Lang,
+    now: Timestamp,
+    raw_number: &str,
+) -> Result<Response, PageError> {
+    // Edition numbers are positive and modest; anything else names nothing.
+    let number: i64 = match raw_number.parse() {
+        Ok(n) if (1..=i64::from(u32::MAX)).contains(&n) => n,
+        _ => return Err(PageError::NotFound),
+    };
+    let public = app.store.public(now);
+    let Some(row) = public.edition(number).await? else {
+        return Err(PageError::NotFound);
+    };
+    let ctx = Ctx::load(app, lang, now).await?;
+    let rows = public.edition_versions(row.id).await?;
+    let picked = ctx.pick_versions(&rows);
+    let groups = ctx
+        .catalog
+        .trends
+        .iter()
+        .filter_map(|t| {
+            let commentaries: Vec<_> = picked
+                .iter()
+                .filter(|(v, _)| v.trend_id == t.id)
+                .map(|(v, fb)| ctx.card(v, *fb, false))
+                .collect();
+            (!commentaries.is_empty()).then(|| TrendGroup {
+                trend: ctx.trend_link(t, None),
+                commentaries,
+            })
+        })
+        .collect();
+    let card = ctx.edition_card(&row);
+    let title = format!("{} · {}", card.label, card.range);
+    let chrome = ctx.chrome(
+        &title,
+        "",
+        Section::Editions,
+        &|l| urls::edition(l, number),
+        &app.langs,
+    );
+    html(app.renderer.render(
+        "edition.html",
+        &chrome,
+        &EditionPage {
+            edition: card,
+            groups,
+        },
+    )?)
+}
+
+pub async fn commentary(
+    State(app): App,
+    headers: HeaderMap,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Response {
+    let Ok(Path((raw_lang, slug))) = path else {
+        return error_page(&app, reader_lang(&app, &headers), PageError::NotFound).await;
+    };
+    let Some(lang) = site_lang(&app, &raw_lang) else {
+        return error_page(&app, reader_lang(&app, &headers), PageError::NotFound).await;
+    };
+    let now = app.now();
+    finish(&app, lang, commentary_page(&app, lang, now, &slug).await).await
+}
+
+async fn commentary_page(
+    app: &AppState,
+    lang: Lang,
+    now: Timestamp,
+    slug: &str,
+) -> Result<Response, PageError> {
+    if sitrep_core::Slug::parse(slug).is_err() {
+        return Err(PageError::NotFound);
+    }
+    let public = app.store.public(now);
+    let found = public.find_commentary(slug).await?;
+    let Some(&(id, _)) = found
+        .iter()
+        .find(|(_, l)| *l == lang)
+        .or_else(|| found.first())
+    else {
+        return Err(PageError::NotFound);
+    };
+    let versions = public.commentary_versions(id).await?;
+    // The reader's own version under another slug: send them to its address.
+    if let Some(own) = versions.iter().find(|v| v.lang == lang)
+        && own.slug != slug
+    {
+        return Ok(Redirect::permanent(&urls::commentary(lang, &own.slug)).into_response());
+    }
+    let ctx = Ctx::load(app, lang, now).await?;
+    let refs: Vec<_> = versions.iter().collect();
+    let Some((shown, fallback)) = ctx.best(&refs, |v| v.lang) else {
+        return Err(PageError::NotFound);
+    };
+    let card = ctx.card(shown, fallback, true);
+    let authors: Vec<String> = public
+        .commentary_authors(id)
+        .await?
+        .into_iter()
+        .filter_map(|a| ctx.catalog.author(a))
+        .filter_map(|a| ctx.pick_name(&a.names).map(|(name, _)| name.clone()))
+        .collect();
+    let more_rows = public
+        .trend_versions(shown.trend_id, MORE_IN_TREND, 0, id)
+        .await?;
+    let more = ctx
+        .pick_versions(&more_rows)
+        .into_iter()
+        .map(|(v, fb)| ctx.card(v, fb, false))
+        .collect();
+    let trend_name = card
+        .trend
+        .as_ref()
+        .map(|t| t.name.clone())
+        .unwrap_or_default();
+    let translations = versions
+        .iter()
+        .filter(|v| v.lang != shown.lang)
+        .map(|v| LangLink {
+            lang: v.lang.to_string(),
+            name: app.i18n.endonym(v.lang),
+            href: urls::commentary(v.lang, &v.slug),
+            current: false,
+        })
+        .collect();
+    let path_in = |l: Lang| {
+        let v = versions.iter().find(|v| v.lang == l).unwrap_or(shown);
+        urls::commentary(l, &v.slug)
+    };
+    let existing: Vec<Lang> = app
+        .langs
+        .iter()
+        .copied()
+        .filter(|l| versions.iter().any(|v| v.lang == *l))
+        .collect();
+    let mut chrome = ctx.chrome(
+        &shown.title,
+        &plain_text(&shown.lead, 200),
+        Section::None,
+        &path_in,
+        &existing,
+    );
+    if fallback {
+        // The text shown lives at its own address in its own language.
+        chrome.canonical = format!(
+            "{}{}",
+            app.public_url,
+            urls::commentary(shown.lang, &shown.slug)
+        );
+    }
+    let page = CommentaryPage {
+        body: shown.body.clone(),
+        authors_label: ctx.t_args("authors-label", &[("count", (authors.len() as i64).into())]),
+        authors,
+        published: ctx.t_args(
+            "published-on",
+            &[("date", Arg::Str(&ctx.date(shown.published_at)))],
+        ),
+        fallback_note: fallback.then(|| {
+            ctx.t_args(
+                "translation-missing",
+                &[("shown", Arg::Str(shown.lang.as_str()))],
+            )
+        }),
+        translations,
+        more_title: ctx.t_args("more-in-trend", &[("trend", Arg::Str(&trend_name))]),
+        more,
+        card,
+    };
+    html(app.renderer.render("commentary.html", &chrome, &page)?)
+}
+
+pub async fn trends(
+    State(app): App,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+) -> Response {
+    let Some(lang) = path.ok().and_then(|Path(raw)| site_lang(&app, &raw)) else {
+        return error_page(&app, reader_lang(&app, &headers), PageError::NotFound).await;
+    };
+    let now = app.now();
+    finish(&app, lang, trends_page(&app, lang, now).await).await
+}
+
+async fn trends_page(app: &AppState, lang: Lang, now: Timestamp) -> Result<Response, PageError> {
+    let ctx = Ctx::load(app, lang, now).await?;
+    let public = app.store.public(now);
+    let mut trends = Vec::new();
+    for t in &ctx.catalog.trends {
+        trends.push(ctx.trend_link(t, Some(public.count_trend(t.id).await?)));
+    }
+    let chrome = ctx.chrome(
+        &ctx.t("trends-title"),
+        "",
+        Section::Trends,
+        &|l| urls::trends(l),
+        &app.langs,
+    );
+    html(
+        app.renderer
+            .render("trends.html", &chrome, &TrendsPage { trends })?,
+    )
+}
+
+pub async fn trend(
+    State(app): App,
+    headers: HeaderMap,
+    path: Result<Path<(String, String)>, PathRejection>,
+    params: Params,
+) -> Response {
+    let Ok(Path((raw_lang, slug))) = path else {
+        return error_page(&app, reader_lang(&app, &headers), PageError::NotFound).await;
+    };
+    let Some(lang) = site_lang(&app, &raw_lang) else {
+        return error_page(&app, reader_lang(&app, &headers), PageError::NotFound).await;
+    };
+    let now = app.now();
+    finish(&app, lang, trend_page(&app, lang, now, &slug, params).await).await
+}
+
+async fn trend_page(
+    app: &AppState,
+    lang: Lang,
+    now: Timestamp,
+    slug: &str,
+    params: Params,
+) -> Result<Response, PageError> {
+    let page = page_number(params)?;
+    let ctx = Ctx::load(app, lang, now).await?;
+    let Some(t) = ctx.catalog.trend_by_slug(slug) else {
+        return Err(PageError::NotFound);
+    };
+    let public = app.store.public(now);
+    let total = public.count_trend(t.id).await?;
+    let paging = Paging::new(page, TREND_PER_PAGE, total);
+    if paging.is_past_end() {
+        return Err(PageError::NotFound);
+    }
+    let rows = public
+        .trend_versions(t.id, paging.limit(), paging.offset(), 0)
+        .await?;
+    let commentaries = ctx
+        .pick_versions(&rows)
+        .into_iter()
+        .map(|(v, fb)| ctx.card(v, fb, true))
+        .collect();
+    let link = ctx.trend_link(t, Some(total));
+    let n = paging.page;
+    let chrome = ctx.chrome(
+        &link.name,
+        &link.description,
+        Section::Trends,
+        &|l| urls::trend(l, slug, n),
+        &app.langs,
+    );
+    let pager = ctx.pager(&paging, |p| urls::trend(lang, slug, p));
+    html(app.renderer.render(
+        "trend.html",
+        &chrome,
+        &TrendPage {
+            trend: link,
+            commentaries,
+            pager,
+        },
+    )?)
+}
+
+pub async fn static_page(
+    State(app): App,
+    headers: HeaderMap,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Response {
+    let Ok(Path((raw_lang, slug))) = path else {
+        return error_page(&app, reader_lang(&app, &headers), PageError::NotFound).await;
+    };
+    let Some(lang) = site_lang(&app, &raw_lang) else {
+        return error_page(&app, reader_lang(&app, &headers), PageError::NotFound).await;
+    };
+    let now = app.now();
+    finish(&app, lang, static_page_inner(&app, lang, now, &slug).await).await
+}
+
+async fn static_page_inner(
+    app: &AppState,
+    lang: Lang,
+    now: Timestamp,
+    slug: &str,
+) -> Result<Response, PageError> {
+    if sitrep_core::Slug::parse(slug).is_err() {
+        return Err(PageError::NotFound);
+    }
+    let ctx = Ctx::load(app, lang, now).await?;
+    let rows: Vec<_> = ctx.pages.iter().filter(|p| p.slug == slug).collect();
+    let Some((shown, fallback)) = ctx.best(&rows, |p| p.lang) else {
+        return Err(PageError::NotFound);
+    };
+    let existing: Vec<Lang> = app
+        .langs
+        .iter()
+        .copied()
+        .filter(|l| rows.iter().any(|p| p.lang == *l))
+        .collect();
+    let chrome = ctx.chrome(
+        &shown.title,
+        "",
+        Section::Page(slug),
+        &|l| urls::page(l, slug),
+        &existing,
+    );
+    let page = StaticPage {
+        title: shown.title.clone(),
+        body: shown.body.clone(),
+        lang: shown.lang.to_string(),
+        fallback_note: fallback.then(|| {
+            ctx.t_args(
+                "translation-missing",
+                &[("shown", Arg::Str(shown.lang.as_str()))],
+            )
+        }),
+    };
+    html(app.renderer.render("page.html", &chrome, &page)?)
+}
+
+/// Anything no route matches.
+pub async fn not_found(State(app): App, req: Request) -> Response {
+    let uri = req.uri().clone();
+    let first = uri
+        .path()
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or("");
+    let lang = site_lang(&app, first).unwrap_or_else(|| reader_lang(&app, req.headers()));
+    if let Some(to) = with_trailing_slash(&uri)
+        && site_lang(&app, first).is_some()
+    {
+        return Redirect::permanent(&to).into_response();
+    }
+    error_page(&app, lang, PageError::NotFound).await
+}
+
+/// `/en/trends` → `/en/trends/`, keeping the query; `None` when the path
+/// already ends in a slash, names a file, or could leave the site.
+fn with_trailing_slash(uri: &Uri) -> Option<String> {
+    let path = uri.path();
+    let last = path.rsplit('/').next().unwrap_or("");
+    if path.ends_with('/') || last.contains('.') || path.starts_with("//") || path.contains('\\') {
+        return None;
+    }
+    Some(match uri.query() {
+        Some(q) => format!("{path}/?{q}"),
+        None => format!("{path}/"),
+    })
+}
+
+fn page_number(params: Params) -> Result<PageNumber, PageError> {
+    let Query(pairs) = params.map_err(|e| PageError::BadRequest(e.body_text()))?;
+    let raw = pairs
+        .iter()
+        .find(|(k, _)| k == "page")
+        .map(|(_, v)| v.as_str());
+    Ok(PageNumber::parse(raw)?)
+}
+
+/// A language code from the URL, if it is one of the site's.
+fn site_lang(app: &AppState, raw: &str) -> Option<Lang> {
+    Lang::parse(raw).ok().filter(|l| app.langs.contains(l))
+}
+
+/// The reader's language: cookie, then `Accept-Language`, then the default.
+pub(crate) fn reader_lang(app: &AppState, headers: &HeaderMap) -> Lang {
+    let from_cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == LANG_COOKIE)
+        .and_then(|(_, v)| site_lang(app, v));
+    from_cookie
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|h| sitrep_i18n::negotiate(h, &app.langs))
+        })
+        .unwrap_or(app.default_lang)
+}
+
+fn html(body: String) -> Result<Response, PageError> {
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=60"),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+async fn finish(app: &AppState, lang: Lang, result: Result<Response, PageError>) -> Response {
+    match result {
+        Ok(response) => response,
+        Err(e) => error_page(app, lang, e).await,
+    }
+}
+
+/// A localized error page; never fails (a last-resort plain text answer
+/// covers a database that is down).
+pub(crate) async fn error_page(app: &AppState, lang: Lang, error: PageError) -> Response {
+    let status = error.status();
+    if status.is_server_error() {
+        tracing::error!(error = %error, "page failed");
+    }
+    let (title_id, message) = match &error {
+        PageError::NotFound => ("not-found-title", app.i18n.t(lang, "not-found-body")),
+        PageError::BadPageNumber(_) => (
+            "bad-request-title",
+            app.i18n.t_args(
+                lang,
+                "bad-page-number",
+                &[("max", i64::from(PageNumber::MAX).into())],
+            ),
+        ),
+        PageError::BadRequest(reason) => (
+            "bad-request-title",
+            app.i18n
+                .t_args(lang, "bad-request-body", &[("reason", Arg::Str(reason))]),
+        ),
+        PageError::Store(_) | PageError::Render(_) => {
+            ("server-error-title", app.i18n.t(lang, "server-error-body"))
+        }
+    };
+    let now = app.now();
+    let rendered = async {
+        let ctx = Ctx::load(app, lang, now).await?;
+        let title = ctx.t(title_id);
+        let mut chrome = ctx.chrome(&title, "", Section::None, &|l| urls::home(l), &[]);
+        chrome.noindex = true;
+        chrome.canonical = String::new();
+        let page = ErrorPage {
+            status: status.as_u16(),
+            title,
+            message: message.clone(),
+        };
+        Ok::<_, PageError>(app.renderer.render("error.html", &chrome, &page)?)
+    }
+    .await;
+    let cache = (header::CACHE_CONTROL, "no-store");
+    match rendered {
+        Ok(body) => (
+            status,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8"), cache],
+            body,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "error page failed");
+            (
+                status,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8"), cache],
+                message,
+            )
+                .into_response()
+        }
+    }
+}
