@@ -248,17 +248,16 @@ async fn commentary_page(
         return Err(PageError::NotFound);
     };
     let versions = public.commentary_versions(id).await?;
-    // The reader's own version under another slug: send them to its address.
-    if let Some(own) = versions.iter().find(|v| v.lang == lang)
-        && own.slug != slug
-    {
-        return Ok(Redirect::permanent(&urls::commentary(lang, &own.slug)).into_response());
-    }
     let ctx = Ctx::load(app, lang, now).await?;
     let refs: Vec<_> = versions.iter().collect();
     let Some((shown, fallback)) = ctx.best(&refs, |v| v.lang) else {
         return Err(PageError::NotFound);
     };
+    // One address per commentary and reader language: the slug of the
+    // version this reader is shown (their own, or the fallback).
+    if shown.slug != slug {
+        return Ok(Redirect::permanent(&urls::commentary(lang, &shown.slug)).into_response());
+    }
     let card = ctx.card(shown, fallback, true);
     let authors: Vec<String> = public
         .commentary_authors(id)
@@ -290,9 +289,13 @@ async fn commentary_page(
             current: false,
         })
         .collect();
+    let fallbacks = app.fallback_order();
     let path_in = |l: Lang| {
-        let v = versions.iter().find(|v| v.lang == l).unwrap_or(shown);
-        urls::commentary(l, &v.slug)
+        let best = std::iter::once(&l)
+            .chain(&fallbacks)
+            .find_map(|fl| versions.iter().find(|v| v.lang == *fl))
+            .unwrap_or(shown);
+        urls::commentary(l, &best.slug)
     };
     let existing: Vec<Lang> = app
         .langs

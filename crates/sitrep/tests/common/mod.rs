@@ -1,0 +1,155 @@
+//! A real site for tests: a fresh SQLite file in a temporary folder, the
+//! demo content written as of a fixed moment, and the router the binary
+//! serves, driven in-process.
+#![allow(dead_code)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use axum::body::Body;
+use http::{HeaderMap, Request, StatusCode};
+use sitrep::config::{Config, SiteArgs};
+use sitrep_store::Store;
+use tower::ServiceExt;
+
+/// 2026-11-28 12:00 UTC, a Saturday: the demo's newest edition is then
+/// the week of November 16–22.
+pub const NOW: i64 = 1_795_867_200;
+
+pub struct Site {
+    pub dir: tempfile::TempDir,
+    pub store: Store,
+    pub config: Config,
+    pub clock: Arc<AtomicI64>,
+    pub router: axum::Router,
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+impl Site {
+    /// An empty site: schema, no content.
+    pub async fn empty() -> Site {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let site = SiteArgs {
+            data: Some(dir.path().join("data")),
+            database_url: None,
+            config: None,
+        };
+        let config = Config::resolve(&site, None).expect("default config");
+        let store = sitrep::open_store(&config).await.expect("store opens");
+        let clock = Arc::new(AtomicI64::new(NOW));
+        let c = clock.clone();
+        let router = sitrep::app(
+            store.clone(),
+            &config,
+            Arc::new(move || c.load(Ordering::SeqCst)),
+        )
+        .expect("app");
+        Site {
+            dir,
+            store,
+            config,
+            clock,
+            router,
+        }
+    }
+
+    /// The demo site as the `demo` command writes it.
+    pub async fn demo() -> Site {
+        let site = Site::empty().await;
+        sitrep::demo::load(&site.store, NOW)
+            .await
+            .expect("demo content loads");
+        site
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.config.data.clone()
+    }
+
+    pub fn set_now(&self, t: i64) {
+        self.clock.store(t, Ordering::SeqCst);
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        self.get_with(path, &[]).await
+    }
+
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Page {
+        let mut req = Request::builder().uri(path);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = self
+            .router
+            .clone()
+            .oneshot(req.body(Body::empty()).expect("request"))
+            .await
+            .expect("router answers");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        Page {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// Follows every site-internal link from the home pages of `langs`,
+    /// following redirects; returns each page reached with its final answer.
+    pub async fn crawl(&self, langs: &[&str]) -> BTreeMap<String, Page> {
+        let mut todo: Vec<String> = langs.iter().map(|l| format!("/{l}/")).collect();
+        let mut seen: BTreeSet<String> = todo.iter().cloned().collect();
+        let mut pages = BTreeMap::new();
+        while let Some(path) = todo.pop() {
+            let page = self.get(&path).await;
+            if page.status.is_redirection() {
+                let to = page.header("location").to_owned();
+                if seen.insert(to.clone()) {
+                    todo.push(to);
+                }
+                continue;
+            }
+            for link in links(&page.body) {
+                if seen.insert(link.clone()) {
+                    todo.push(link);
+                }
+            }
+            pages.insert(path, page);
+            assert!(pages.len() < 2000, "the crawl does not end");
+        }
+        pages
+    }
+}
+
+/// Site-internal `href`s of a page (not stylesheets), without fragments.
+pub fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for part in html.split("href=\"").skip(1) {
+        let Some(end) = part.find('"') else { continue };
+        let href = part[..end].replace("&amp;", "&");
+        let href = href.split('#').next().unwrap_or("").to_owned();
+        if href.starts_with('/') && !href.starts_with("//") && !href.starts_with("/static/") {
+            out.push(href);
+        }
+    }
+    out
+}
