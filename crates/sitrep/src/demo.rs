@@ -124,7 +124,7 @@ fn lang_of(code: &str) -> anyhow::Result<Lang> {
     Lang::parse(code).map_err(|e| anyhow!("demo content: {e}"))
 }
 
-fn texts<'a>(map: &'a PerLang<String>) -> anyhow::Result<Vec<(Lang, &'a str)>> {
+fn texts(map: &PerLang<String>) -> anyhow::Result<Vec<(Lang, &str)>> {
     map.iter()
         .map(|(k, v)| Ok((lang_of(k)?, v.as_str())))
         .collect()

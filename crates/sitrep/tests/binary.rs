@@ -1,0 +1,140 @@
+//! The `sitrep` binary as a user runs it.
+
+mod common;
+
+use common::process::{Server, http_get, sitrep};
+
+#[test]
+fn every_subcommand_has_help() {
+    for sub in [&[][..], &["serve"], &["demo"], &["migrate"]] {
+        let out = sitrep().args(sub).arg("--help").output().expect("runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{sub:?}: {text}");
+        assert!(text.contains("Usage:"), "{sub:?}: {text}");
+        if !sub.is_empty() {
+            assert!(text.contains("--data"), "{sub:?}: {text}");
+        }
+    }
+    let out = sitrep().args(["demo", "--help"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("--listen") && text.contains("--reset"),
+        "{text}"
+    );
+}
+
+#[test]
+fn demo_serves_a_site_on_sqlite_in_wal_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = Server::start(&["demo"], &data);
+    assert!(
+        server.stdout_head.contains("Demo site written"),
+        "{}",
+        server.stdout_head
+    );
+    let (status, head) = http_get(server.port(), "/", "Accept-Language: ru\r\n");
+    assert_eq!(status, 302, "{head}");
+    assert!(
+        head.to_ascii_lowercase().contains("location: /ru/"),
+        "{head}"
+    );
+    let (status, page) = http_get(server.port(), "/ru/", "");
+    assert_eq!(status, 200);
+    assert!(page.contains("Ситуация в Варесии"), "{page}");
+    // SQLite records WAL mode in the file header (bytes 18 and 19 are 2).
+    let header = std::fs::read(data.join("sitrep.db")).unwrap();
+    assert_eq!(&header[18..20], &[2, 2], "not in WAL mode");
+}
+
+#[test]
+fn demo_keeps_an_existing_site_unless_reset() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let first = sitrep()
+        .args(["demo", "--no-serve", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(first.status.success());
+    assert!(String::from_utf8_lossy(&first.stdout).contains("Demo site written"));
+    let again = sitrep()
+        .args(["demo", "--no-serve", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(again.status.success());
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("left as it is"),
+        "{again:?}"
+    );
+    let reset = sitrep()
+        .args(["demo", "--no-serve", "--reset", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(reset.status.success());
+    assert!(
+        String::from_utf8_lossy(&reset.stdout).contains("Demo site written"),
+        "{reset:?}"
+    );
+}
+
+#[test]
+fn serve_reads_a_config_file_and_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(data.join("sitrep.toml"), "languages = [\"en\", \"ru\"]\n").unwrap();
+    let out = sitrep()
+        .args(["demo", "--no-serve", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let server = Server::start(&["serve"], &data);
+    let (status, head) = http_get(server.port(), "/", "");
+    assert_eq!(status, 302);
+    assert!(
+        head.to_ascii_lowercase().contains("location: /en/"),
+        "{head}"
+    );
+    // Belarusian is not among this site's languages.
+    assert_eq!(http_get(server.port(), "/be/", "").0, 404);
+    drop(server);
+
+    let out = sitrep()
+        .args(["migrate", "--data"])
+        .arg(&data)
+        .env("SITREP_DEFAULT_LANGUAGE", "de")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("default language de"), "{err}");
+}
+
+#[test]
+fn bad_settings_are_refused_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("bad.toml");
+    std::fs::write(&cfg, "languages = \"en\"\n").unwrap();
+    let out = sitrep()
+        .args(["migrate", "--config"])
+        .arg(&cfg)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.toml") && err.contains("not valid"),
+        "{err}"
+    );
+
+    let out = sitrep()
+        .args(["serve", "--listen", "not-an-address"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--listen"));
+}

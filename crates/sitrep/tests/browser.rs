@@ -1,0 +1,61 @@
+//! The browser test: Debian's Chromium, driven by npm playwright-core,
+//! reads the demo site as a person would (tests/e2e/demo.mjs).
+//!
+//! It needs node, /usr/bin/chromium and `npm ci` in tests/e2e. Where they
+//! are missing the test says what it skipped and passes, unless
+//! SITREP_REQUIRE_BROWSER=1 (as `.ci/run` sets), where it fails.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use common::process::Server;
+
+fn missing() -> Option<String> {
+    let e2e = e2e_dir();
+    if !PathBuf::from("/usr/bin/chromium").exists() {
+        return Some("/usr/bin/chromium is not installed (apt-get install chromium)".into());
+    }
+    if Command::new("node").arg("--version").output().is_err() {
+        return Some("node is not installed".into());
+    }
+    if !e2e.join("node_modules/playwright-core").exists() {
+        return Some(format!(
+            "playwright-core is not installed (run npm ci in {})",
+            e2e.display()
+        ));
+    }
+    None
+}
+
+fn e2e_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/e2e")
+}
+
+#[test]
+fn a_reader_follows_read_more_and_switches_language_in_chromium() {
+    if let Some(why) = missing() {
+        assert!(
+            std::env::var("SITREP_REQUIRE_BROWSER").as_deref() != Ok("1"),
+            "the browser test cannot run: {why}"
+        );
+        eprintln!("SKIPPED browser test: {why}");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&["demo"], &dir.path().join("data"));
+    let out = Command::new("node")
+        .arg(e2e_dir().join("demo.mjs"))
+        .arg(&server.base)
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{stdout}");
+    assert!(
+        out.status.success(),
+        "browser test failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+}

@@ -1,0 +1,104 @@
+//! Running the real `sitrep` binary as a child process.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub fn sitrep() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sitrep"));
+    // The tests' own environment must not leak settings into the child.
+    for (key, _) in std::env::vars() {
+        if key.starts_with("SITREP_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.env("SITREP_LOG", "warn");
+    cmd
+}
+
+/// A `sitrep demo` or `sitrep serve` child, killed when dropped.
+pub struct Server {
+    pub child: Child,
+    pub base: String,
+    pub stdout_head: String,
+}
+
+impl Server {
+    /// Starts `sitrep <args>` with `--listen 127.0.0.1:0` and waits for the
+    /// line that gives its address.
+    // The child moves into `Server`, whose `Drop` kills and reaps it.
+    #[allow(clippy::zombie_processes)]
+    pub fn start(args: &[&str], data: &Path) -> Server {
+        let mut child = sitrep()
+            .args(args)
+            .arg("--data")
+            .arg(data)
+            .args(["--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("sitrep starts");
+        let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut head = String::new();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let mut line = String::new();
+            let n = reader.read_line(&mut line).unwrap_or(0);
+            if n == 0 || Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("sitrep exited before serving: {head}");
+            }
+            head.push_str(&line);
+            if let Some(rest) = line.split("running at ").nth(1) {
+                let base = rest
+                    .split_whitespace()
+                    .next()
+                    .unwrap()
+                    .trim_end_matches('/')
+                    .to_owned();
+                // Keep draining stdout so the child never blocks on a full pipe.
+                std::thread::spawn(move || {
+                    let _ = std::io::copy(&mut reader, &mut std::io::sink());
+                });
+                return Server {
+                    child,
+                    base,
+                    stdout_head: head,
+                };
+            }
+        }
+    }
+
+    pub fn port(&self) -> u16 {
+        self.base.rsplit(':').next().unwrap().parse().unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A plain HTTP/1.1 GET over TCP: (status, headers and body as text).
+pub fn http_get(port: u16, path: &str, extra: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n{extra}\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).expect("read response");
+    let status = out
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, out)
+}
