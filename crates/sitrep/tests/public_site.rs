@@ -233,6 +233,27 @@ async fn root_chooses_cookie_then_accept_language_then_default() {
         .1,
         "/ru/"
     );
+    // Reading a page remembers its language; a page in the remembered
+    // language does not set the cookie again.
+    let page = site.get("/ru/trends/").await;
+    assert!(
+        page.header("set-cookie")
+            .starts_with("sitrep_lang=ru; Path=/;"),
+        "{:?}",
+        page.headers
+    );
+    assert!(
+        site.get_with("/ru/", &[("cookie", "sitrep_lang=ru")])
+            .await
+            .header("set-cookie")
+            .is_empty()
+    );
+    assert!(
+        site.get("/ru/nothing-here/")
+            .await
+            .header("set-cookie")
+            .is_empty()
+    );
     // A cookie naming no site language is ignored.
     assert_eq!(
         to(site

@@ -6,8 +6,9 @@ use sqlx::AnyPool;
 use crate::{Result, StoreError};
 
 /// The one visibility rule, as SQL over `v` (a version), `e` (its edition)
-/// and `$1` (now). Every query in this module includes it; a test checks
-/// that none is written without it.
+/// and `$1` (now). Every commentary query in this module includes it;
+/// `tests/visibility.rs` puts drafts, future versions and editions not yet
+/// on the web in front of each reader and checks that none gets through.
 macro_rules! visible {
     () => {
         "(v.status = 'published' AND v.published_at IS NOT NULL AND v.published_at <= $1 \

@@ -3,7 +3,9 @@
 use std::hash::{Hash, Hasher};
 use std::sync::LazyLock;
 
-use axum::extract::{Path, Request};
+use std::sync::Arc;
+
+use axum::extract::{Path, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -31,6 +33,46 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
         "permissions-policy",
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
     );
+    res
+}
+
+/// Remembers the language of the page a reader reads, so that `/` brings
+/// them back to it. The cookie holds only a language code, derived from the
+/// address, so a cached copy of the header is right for every reader.
+pub async fn remember_language(
+    State(app): State<Arc<crate::AppState>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let first = req
+        .uri()
+        .path()
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or("");
+    let lang = sitrep_core::Lang::parse(first)
+        .ok()
+        .filter(|l| app.langs.contains(l));
+    let current = crate::pages::cookie_lang(req.headers());
+    let mut res = next.run(req).await;
+    if let Some(lang) = lang
+        && res.status() == StatusCode::OK
+        && current.as_deref() != Some(lang.as_str())
+    {
+        let secure = if app.public_url.starts_with("https://") {
+            "; Secure"
+        } else {
+            ""
+        };
+        let cookie = format!(
+            "{}={lang}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
+            crate::LANG_COOKIE
+        );
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
     res
 }
 

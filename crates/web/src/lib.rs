@@ -121,6 +121,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/{lang}/trends/{slug}/", get(pages::trend))
         .route("/{lang}/pages/{slug}/", get(pages::static_page))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            headers::remember_language,
+        ))
         .layer(axum::middleware::from_fn(headers::security_headers))
         .with_state(state)
 }

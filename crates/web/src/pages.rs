@@ -539,15 +539,8 @@ fn site_lang(app: &AppState, raw: &str) -> Option<Lang> {
 
 /// The reader's language: cookie, then `Accept-Language`, then the default.
 pub(crate) fn reader_lang(app: &AppState, headers: &HeaderMap) -> Lang {
-    let from_cookie = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == LANG_COOKIE)
-        .and_then(|(_, v)| site_lang(app, v));
-    from_cookie
+    cookie_lang(headers)
+        .and_then(|v| site_lang(app, &v))
         .or_else(|| {
             headers
                 .get(header::ACCEPT_LANGUAGE)
@@ -555,6 +548,18 @@ pub(crate) fn reader_lang(app: &AppState, headers: &HeaderMap) -> Lang {
                 .and_then(|h| sitrep_i18n::negotiate(h, &app.langs))
         })
         .unwrap_or(app.default_lang)
+}
+
+/// The language cookie's value, as sent.
+pub(crate) fn cookie_lang(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == LANG_COOKIE)
+        .map(|(_, v)| v.to_owned())
 }
 
 fn html(body: String) -> Result<Response, PageError> {

@@ -1,0 +1,223 @@
+//! The visibility rule, checked on every read of `Public` against a real
+//! SQLite file: only published versions whose time has come, in editions
+//! out on the web, are ever returned.
+
+use sitrep_core::{EditionWeek, Lang, Slug, Status, Timestamp};
+use sitrep_store::{NewCommentary, NewEdition, NewVersion, Store};
+
+const NOW: Timestamp = 1_800_000_000;
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    store: Store,
+    trend: i64,
+}
+
+async fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_sqlite(&dir.path().join("t.db")).await.unwrap();
+    store.migrate().await.unwrap();
+    // Migrating twice is harmless.
+    store.migrate().await.unwrap();
+    let mut w = store.writer().await.unwrap();
+    let en = Lang::parse("en").unwrap();
+    let trend = w
+        .trend(&Slug::parse("t").unwrap(), 0, &[(en, "T", "")])
+        .await
+        .unwrap();
+    w.assessment("a", 0, &[(en, "A")]).await.unwrap();
+    w.commit().await.unwrap();
+    Fixture {
+        _dir: dir,
+        store,
+        trend,
+    }
+}
+
+/// Adds an edition (week `n`) with one English commentary version.
+async fn add(
+    f: &Fixture,
+    n: i64,
+    web_at: Option<Timestamp>,
+    status: Status,
+    published_at: Option<Timestamp>,
+) -> i64 {
+    let assessment = f.store.catalog().await.unwrap().assessments[0].id;
+    let mut w = f.store.writer().await.unwrap();
+    let start: jiff::civil::Date = "2027-01-04".parse().unwrap();
+    let start = start + jiff::Span::new().days(7 * n);
+    let week = EditionWeek::new(start, start + jiff::Span::new().days(6)).unwrap();
+    let e = w
+        .edition(
+            &NewEdition {
+                number: n,
+                week,
+                email_at: None,
+                web_at,
+            },
+            NOW,
+        )
+        .await
+        .unwrap();
+    let c = w
+        .commentary(
+            &NewCommentary {
+                edition_id: e,
+                trend_id: f.trend,
+                assessment_id: assessment,
+                position: 0,
+                authors: &[],
+            },
+            NOW,
+        )
+        .await
+        .unwrap();
+    let slug = Slug::parse(&format!("s{n}")).unwrap();
+    let v = NewVersion {
+        commentary_id: c,
+        lang: Lang::parse("en").unwrap(),
+        slug: &slug,
+        title: "t",
+        lead: "l",
+        body: "b",
+        status,
+        published_at,
+    };
+    w.version(&v, NOW).await.unwrap();
+    w.commit().await.unwrap();
+    c
+}
+
+/// Everything `Public` can say about commentary `c` of edition `n`.
+async fn seen(store: &Store, n: i64, c: i64) -> Vec<&'static str> {
+    let p = store.public(NOW);
+    let mut seen = Vec::new();
+    if p.edition(n).await.unwrap().is_some() {
+        seen.push("edition");
+    }
+    if p.editions(100, 0)
+        .await
+        .unwrap()
+        .iter()
+        .any(|e| e.number == n)
+    {
+        seen.push("editions");
+    }
+    if p.latest_edition()
+        .await
+        .unwrap()
+        .is_some_and(|e| e.number == n)
+    {
+        seen.push("latest");
+    }
+    if !p.commentary_versions(c).await.unwrap().is_empty() {
+        seen.push("versions");
+    }
+    if !p
+        .find_commentary(&format!("s{n}"))
+        .await
+        .unwrap()
+        .is_empty()
+    {
+        seen.push("slug");
+    }
+    let trend = store.catalog().await.unwrap().trends[0].id;
+    if p.trend_versions(trend, 100, 0, 0)
+        .await
+        .unwrap()
+        .iter()
+        .any(|v| v.commentary_id == c)
+    {
+        seen.push("trend");
+    }
+    seen
+}
+
+#[tokio::test]
+async fn only_published_versions_of_editions_on_the_web_are_public() {
+    let f = fixture().await;
+    let cases = [
+        (1, Some(NOW - 10), Status::Published, Some(NOW - 10), true),
+        (2, Some(NOW - 10), Status::Draft, None, false),
+        (3, Some(NOW - 10), Status::Draft, Some(NOW - 10), false),
+        (4, Some(NOW - 10), Status::Published, Some(NOW + 10), false),
+        (5, Some(NOW - 10), Status::Published, None, false),
+        (6, Some(NOW + 10), Status::Published, Some(NOW - 10), false),
+        (7, None, Status::Published, Some(NOW - 10), false),
+    ];
+    let mut ids = Vec::new();
+    for (n, web_at, status, published_at, _) in cases {
+        ids.push(add(&f, n, web_at, status, published_at).await);
+    }
+    for ((n, _, status, published_at, public), c) in cases.iter().zip(ids) {
+        let seen = seen(&f.store, *n, c).await;
+        if *public {
+            assert_eq!(
+                seen,
+                ["edition", "editions", "latest", "versions", "slug", "trend"],
+                "case {n}"
+            );
+        } else {
+            assert!(
+                seen.is_empty(),
+                "case {n} ({status:?}, {published_at:?}) seen in {seen:?}"
+            );
+        }
+    }
+    let p = f.store.public(NOW);
+    assert_eq!(p.count_editions().await.unwrap(), 1);
+    assert_eq!(p.count_trend(f.trend).await.unwrap(), 1);
+    assert_eq!(p.latest_edition().await.unwrap().map(|e| e.number), Some(1));
+    // Later, the scheduled ones come out.
+    let later = f.store.public(NOW + 20);
+    assert_eq!(later.count_editions().await.unwrap(), 3);
+}
+
+#[tokio::test]
+async fn slugs_are_unique_per_language() {
+    let f = fixture().await;
+    add(&f, 1, Some(NOW), Status::Published, Some(NOW)).await;
+    let mut w = f.store.writer().await.unwrap();
+    let catalog = f.store.catalog().await.unwrap();
+    let week = EditionWeek::parse("2027-03-01", "2027-03-07").unwrap();
+    let e = w
+        .edition(
+            &NewEdition {
+                number: 50,
+                week,
+                email_at: None,
+                web_at: None,
+            },
+            NOW,
+        )
+        .await
+        .unwrap();
+    let c = w
+        .commentary(
+            &NewCommentary {
+                edition_id: e,
+                trend_id: f.trend,
+                assessment_id: catalog.assessments[0].id,
+                position: 0,
+                authors: &[],
+            },
+            NOW,
+        )
+        .await
+        .unwrap();
+    let slug = Slug::parse("s1").unwrap();
+    let v = NewVersion {
+        commentary_id: c,
+        lang: Lang::parse("en").unwrap(),
+        slug: &slug,
+        title: "t",
+        lead: "",
+        body: "",
+        status: Status::Draft,
+        published_at: None,
+    };
+    assert!(
+        w.version(&v, NOW).await.is_err(),
+        "a second en version took slug s1"
+    );
+}
