@@ -32,8 +32,9 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-// The whole run must finish within this; it can never hang a CI job.
-const OVERALL_TIMEOUT_MS = 60_000;
+// The whole run must finish within this, so it can never hang a CI job.
+// SITREP_E2E_TIMEOUT_MS overrides it (e.g. for a slow machine).
+const OVERALL_TIMEOUT_MS = Number(process.env.SITREP_E2E_TIMEOUT_MS) || 60_000;
 // Per action / navigation; well below the overall limit.
 const STEP_TIMEOUT_MS = 15_000;
 
@@ -57,10 +58,15 @@ const BASE = baseArg.replace(/\/+$/, '');
 
 // ---------------------------------------------------------------- reporting
 
+// If whoever reads our output goes away (e.g. `| head`), keep going so the
+// browser and the profile directory are still cleaned up.
+process.stdout.on('error', () => {});
+
 let passed = 0;
 let failed = 0;
-// Set once the run has timed out: whatever the abandoned steps still report
-// while the browser is being closed under them is noise, not results.
+// Set once the run is over (finished or timed out). After that no browser
+// may start, and whatever abandoned steps still report while their browser
+// is closed under them is noise, not results.
 let stopped = false;
 
 function report(ok, description, detail) {
@@ -72,7 +78,9 @@ function report(ok, description, detail) {
     failed += 1;
     console.log(`not ok - ${description}`);
     if (detail) {
-      for (const line of String(detail).split('\n')) console.log(`#   ${line}`);
+      // Playwright's call logs carry terminal colour codes; keep the text.
+      const plain = String(detail).replace(/\x1b\[[0-9;]*m/g, '');
+      for (const line of plain.split('\n')) if (line.trim()) console.log(`#   ${line}`);
     }
   }
   return ok;
@@ -136,9 +144,11 @@ function watchPage(page, seen) {
   page.on('pageerror', (err) => seen.pageErrors.push(err?.message ?? String(err)));
 }
 
-// Starts Chromium with its own fresh profile directory and the listeners in
-// place. Returns the context, its first page, and the profile directory.
-async function launch(profileDir, { javaScriptEnabled }, seen) {
+// Starts Chromium on the given (fresh) profile directory with the listeners
+// in place, and adds it to `contexts` so it gets closed at the end. Returns
+// the context and its first page.
+async function launch(profileDir, { javaScriptEnabled }, seen, contexts) {
+  if (stopped) throw new Error('run already stopped');
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
     headless: true,
@@ -146,6 +156,12 @@ async function launch(profileDir, { javaScriptEnabled }, seen) {
     locale: 'en-US', // also sets Accept-Language, which the root redirect uses
     javaScriptEnabled,
   });
+  // A launch that finishes after the deadline closes itself at once.
+  if (stopped) {
+    await context.close().catch(() => {});
+    throw new Error('run already stopped');
+  }
+  contexts.push(context);
   context.setDefaultTimeout(STEP_TIMEOUT_MS);
   context.setDefaultNavigationTimeout(STEP_TIMEOUT_MS);
 
@@ -193,8 +209,7 @@ async function round({ label, javaScriptEnabled, lang, langName }, profileDir, c
   const t = (text) => `${label}: ${text}`;
 
   try {
-    const { context, page } = await launch(profileDir, { javaScriptEnabled }, seen);
-    contexts.push(context);
+    const { page } = await launch(profileDir, { javaScriptEnabled }, seen, contexts);
 
     // The root redirects by Accept-Language; en-US should land on /en/.
     await check(t('GET / loads'), async () => {
@@ -208,9 +223,11 @@ async function round({ label, javaScriptEnabled, lang, langName }, profileDir, c
 
     // Open the first commentary through its "Read more" link.
     const readMore = page.locator('main a', { hasText: /^\s*Read more/ }).first();
-    await check(t('front page has a "Read more" link in <main>'), async () => (await readMore.count()) > 0 || 'none found', {
-      critical: true,
-    });
+    await check(
+      t('front page has a "Read more" link in <main>'),
+      async () => (await readMore.count()) > 0 || 'none found',
+      { critical: true },
+    );
     await check(t('"Read more" opens a page'), () => follow(page, readMore), { critical: true });
     const enPath = pathOf(page);
     await check(t(`commentary is under /en/commentaries/ (${enPath})`), () => enPath.startsWith('/en/commentaries/'), {
@@ -218,7 +235,10 @@ async function round({ label, javaScriptEnabled, lang, langName }, profileDir, c
     });
     const enTitle = ((await page.locator('h1').first().textContent().catch(() => null)) ?? '').trim();
     await check(t('commentary has an h1'), () => enTitle !== '' || 'no h1, or it is empty');
-    await check(t('commentary has an assessment'), async () => (await page.locator('.assessment').count()) > 0 || 'no .assessment element');
+    await check(
+      t('commentary has an assessment'),
+      async () => (await page.locator('.assessment').count()) > 0 || 'no .assessment element',
+    );
 
     // Switch language through the switcher in the masthead.
     const switchLink = page.locator('nav.languages').getByRole('link', { name: langName, exact: true });
@@ -286,13 +306,11 @@ try {
     timer = setTimeout(() => resolve('timeout'), OVERALL_TIMEOUT_MS);
   });
   const outcome = await Promise.race([main(contexts, scratch).then(() => 'done'), timeout]);
-  if (outcome === 'timeout') {
-    report(false, `whole run finished within ${OVERALL_TIMEOUT_MS / 1000} s`);
-    stopped = true;
-  }
+  if (outcome === 'timeout') report(false, `whole run finished within ${OVERALL_TIMEOUT_MS / 1000} s`);
 } catch (err) {
   report(false, 'test run did not crash', err?.stack ?? String(err));
 } finally {
+  stopped = true;
   clearTimeout(timer);
   // Should closing itself get stuck, leave anyway after a few seconds.
   setTimeout(() => {
@@ -300,7 +318,11 @@ try {
     process.exit(1);
   }, 10_000).unref();
   for (const context of contexts) await context.close().catch(() => {});
-  rmSync(scratch, { recursive: true, force: true });
+  try {
+    rmSync(scratch, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  } catch (err) {
+    console.log(`# could not remove ${scratch}: ${err.message}`);
+  }
 }
 
 console.log(`${passed} passed, ${failed} failed`);

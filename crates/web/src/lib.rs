@@ -126,5 +126,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             headers::remember_language,
         ))
         .layer(axum::middleware::from_fn(headers::security_headers))
+        // Request spans and timings at DEBUG (`SITREP_LOG=tower_http=debug,info`).
+        .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{FromRequestParts, Path, Query, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use sitrep_core::{Lang, PageNumber, Paging, Timestamp};
@@ -20,6 +21,41 @@ use crate::{AppState, LANG_COOKIE, PageError};
 
 type App = State<Arc<AppState>>;
 type Params = Result<Query<Vec<(String, String)>>, QueryRejection>;
+/// `/{lang}/things/{item}/`: the item's segment, if the path decoded.
+type Item = Result<Path<(String, String)>, PathRejection>;
+
+/// The site language named by the path's first segment. A path naming
+/// none of the site's languages is answered with a 404 page in the
+/// reader's language before any handler runs.
+pub struct SiteLang(pub Lang);
+
+impl FromRequestParts<Arc<AppState>> for SiteLang {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &Arc<AppState>,
+    ) -> Result<SiteLang, Response> {
+        let first = parts
+            .uri
+            .path()
+            .trim_start_matches('/')
+            .split('/')
+            .next()
+            .unwrap_or("");
+        match site_lang(app, first) {
+            Some(lang) => Ok(SiteLang(lang)),
+            None => {
+                Err(error_page(app, reader_lang(app, &parts.headers), PageError::NotFound).await)
+            }
+        }
+    }
+}
+
+fn item(path: Item) -> Result<String, PageError> {
+    path.map(|Path((_, item))| item)
+        .map_err(|_| PageError::NotFound)
+}
 
 const EDITIONS_PER_PAGE: u32 = 20;
 const TREND_PER_PAGE: u32 = 10;
@@ -40,25 +76,11 @@ pub async fn root(State(app): App, headers: HeaderMap) -> Response {
 }
 
 /// `/{lang}` without the slash.
-pub async fn lang_root(
-    State(app): App,
-    headers: HeaderMap,
-    path: Result<Path<String>, PathRejection>,
-) -> Response {
-    match path.ok().and_then(|Path(raw)| site_lang(&app, &raw)) {
-        Some(lang) => Redirect::permanent(&urls::home(lang)).into_response(),
-        None => error_page(&app, reader_lang(&app, &headers), PageError::NotFound).await,
-    }
+pub async fn lang_root(SiteLang(lang): SiteLang) -> Response {
+    Redirect::permanent(&urls::home(lang)).into_response()
 }
 
-pub async fn home(
-    State(app): App,
-    headers: HeaderMap,
-    path: Result<Path<String>, PathRejection>,
-) -> Response {
-    let Some(lang) = path.ok().and_then(|Path(raw)| site_lang(&app, &raw)) else {
-        return error_page(&app, reader_lang(&app, &headers), PageError::NotFound).await;
-    };
+pub async fn home(State(app): App, SiteLang(lang): SiteLang) -> Response {
     let now = app.now();
     finish(&app, lang, home_page(&app, lang, now).await).await
 }
@@ -99,15 +121,7 @@ async fn home_page(app: &AppState, lang: Lang, now: Timestamp) -> Result<Respons
     html(app.renderer.render("home.html", &chrome, &page)?)
 }
 
-pub async fn archive(
-    State(app): App,
-    headers: HeaderMap,
-    path: Result<Path<String>, PathRejection>,
-    params: Params,
-) -> Response {
-    let Some(lang) = path.ok().and_then(|Path(raw)| site_lang(&app, &raw)) else {
-        return error_page(&app, reader_lang(&app, &headers), PageError::NotFound).await;
-    };
+pub async fn archive(State(app): App, SiteLang(lang): SiteLang, params: Params) -> Response {
     let now = app.now();
     finish(&app, lang, archive_page(&app, lang, now, params).await).await
 }
@@ -146,19 +160,13 @@ async fn archive_page(
     )
 }
 
-pub async fn edition(
-    State(app): App,
-    headers: HeaderMap,
-    path: Result<Path<(String, String)>, PathRejection>,
-) -> Response {
-    let Ok(Path((raw_lang, raw_number))) = path else {
-        return error_page(&app, reader_lang(&app, &headers), PageError::NotFound).await;
-    };
-    let Some(lang) = site_lang(&app, &raw_lang) else {
-        return error_page(&app, reader_lang(&app, &headers), PageError::NotFound).await;
-    };
+pub async fn edition(State(app): App, SiteLang(lang): SiteLang, path: Item) -> Response {
     let now = app.now();
-    finish(&app, lang, edition_page(&app, lang, now, &raw_number).await).await
+    let result = match item(path) {
+        Ok(segment) => edition_page(&app, lang, now, &segment).await,
+        Err(e) => Err(e),
+    };
+    finish(&app, lang, result).await
 }
 
 async fn edition_page(
@@ -214,19 +222,13 @@ async fn edition_page(
     )?)
 }
 
-pub async fn commentary(
-    State(app): App,
-    headers: HeaderMap,
-    path: Result<Path<(String, String)>, PathRejection>,
-) -> Response {
-    let Ok(Path((raw_lang, slug))) = path else {
-        return error_page(&app, reader_lang(&app, &headers), PageError::NotFound).await;
-    };
-    let Some(lang) = site_lang(&app, &raw_lang) else {
-        return error_page(&app, reader_lang(&app, &headers), PageError::NotFound).await;
-    };
+pub async fn commentary(State(app): App, SiteLang(lang): SiteLang, path: Item) -> Response {
     let now = app.now();
-    finish(&app, lang, commentary_page(&app, lang, now, &slug).await).await
+    let result = match item(path) {
+        Ok(segment) => commentary_page(&app, lang, now, &segment).await,
+        Err(e) => Err(e),
+    };
+    finish(&app, lang, result).await
 }
 
 async fn commentary_page(
@@ -340,14 +342,7 @@ async fn commentary_page(
     html(app.renderer.render("commentary.html", &chrome, &page)?)
 }
 
-pub async fn trends(
-    State(app): App,
-    headers: HeaderMap,
-    path: Result<Path<String>, PathRejection>,
-) -> Response {
-    let Some(lang) = path.ok().and_then(|Path(raw)| site_lang(&app, &raw)) else {
-        return error_page(&app, reader_lang(&app, &headers), PageError::NotFound).await;
-    };
+pub async fn trends(State(app): App, SiteLang(lang): SiteLang) -> Response {
     let now = app.now();
     finish(&app, lang, trends_page(&app, lang, now).await).await
 }
@@ -374,18 +369,16 @@ async fn trends_page(app: &AppState, lang: Lang, now: Timestamp) -> Result<Respo
 
 pub async fn trend(
     State(app): App,
-    headers: HeaderMap,
-    path: Result<Path<(String, String)>, PathRejection>,
+    SiteLang(lang): SiteLang,
+    path: Item,
     params: Params,
 ) -> Response {
-    let Ok(Path((raw_lang, slug))) = path else {
-        return error_page(&app, reader_lang(&app, &headers), PageError::NotFound).await;
-    };
-    let Some(lang) = site_lang(&app, &raw_lang) else {
-        return error_page(&app, reader_lang(&app, &headers), PageError::NotFound).await;
-    };
     let now = app.now();
-    finish(&app, lang, trend_page(&app, lang, now, &slug, params).await).await
+    let result = match item(path) {
+        Ok(segment) => trend_page(&app, lang, now, &segment, params).await,
+        Err(e) => Err(e),
+    };
+    finish(&app, lang, result).await
 }
 
 async fn trend_page(
@@ -435,19 +428,13 @@ async fn trend_page(
     )?)
 }
 
-pub async fn static_page(
-    State(app): App,
-    headers: HeaderMap,
-    path: Result<Path<(String, String)>, PathRejection>,
-) -> Response {
-    let Ok(Path((raw_lang, slug))) = path else {
-        return error_page(&app, reader_lang(&app, &headers), PageError::NotFound).await;
-    };
-    let Some(lang) = site_lang(&app, &raw_lang) else {
-        return error_page(&app, reader_lang(&app, &headers), PageError::NotFound).await;
-    };
+pub async fn static_page(State(app): App, SiteLang(lang): SiteLang, path: Item) -> Response {
     let now = app.now();
-    finish(&app, lang, static_page_inner(&app, lang, now, &slug).await).await
+    let result = match item(path) {
+        Ok(segment) => static_page_inner(&app, lang, now, &segment).await,
+        Err(e) => Err(e),
+    };
+    finish(&app, lang, result).await
 }
 
 async fn static_page_inner(
