@@ -122,24 +122,14 @@ function expectEqual(actual, expected) {
 
 // Everything a round observed besides what it asserts directly.
 function newObservations() {
-  return { requests: [], badStatus: [], consoleErrors: [], pageErrors: [], notes: [] };
-}
-
-// Chromium asks for /favicon.ico on its own when a page declares no icon, and
-// logs a console error if that 404s. The page never asked for it, so this one
-// message is reported as a note rather than a failure. Only our own origin's
-// /favicon.ico counts; any other failed load is still an error.
-function isOwnFaviconMiss(msg) {
-  return msg.location()?.url === `${ORIGIN}/favicon.ico` && /status of 404\b/.test(msg.text());
+  return { requests: [], badStatus: [], consoleErrors: [], pageErrors: [] };
 }
 
 // Attaches the listeners that feed `seen` to one page.
 function watchPage(page, seen) {
   page.on('console', (msg) => {
     if (msg.type() !== 'error') return;
-    const line = `${msg.text()} (${msg.location()?.url ?? '?'})`;
-    if (isOwnFaviconMiss(msg)) seen.notes.push(line);
-    else seen.consoleErrors.push(line);
+    seen.consoleErrors.push(`${msg.text()} (${msg.location()?.url ?? '?'})`);
   });
   page.on('pageerror', (err) => seen.pageErrors.push(err?.message ?? String(err)));
 }
@@ -280,7 +270,6 @@ async function round({ label, javaScriptEnabled, lang, langName }, profileDir, c
     seen.consoleErrors.length === 0 || seen.consoleErrors.join('\n'),
   );
   await check(t('no uncaught page errors'), () => seen.pageErrors.length === 0 || seen.pageErrors.join('\n'));
-  for (const note of new Set(seen.notes)) console.log(`# ${label}: note, not counted: ${note}`);
 }
 
 // ---------------------------------------------------------------- main

@@ -19,6 +19,9 @@ use sitrep_i18n::{Arg, I18n};
 /// The stylesheet every page links to.
 pub const CSS: &str = include_str!("../static/site.css");
 
+/// The site icon (a small bar chart), so browsers need not ask for /favicon.ico.
+pub const ICON: &str = include_str!("../static/icon.svg");
+
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
     ("macros.html", include_str!("../templates/macros.html")),

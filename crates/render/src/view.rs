@@ -11,6 +11,7 @@ pub struct Chrome {
     pub tagline: String,
     pub publisher: String,
     pub css_href: String,
+    pub icon_href: String,
     /// The page's own title; the site name is appended by the template.
     pub title: String,
     pub description: String,

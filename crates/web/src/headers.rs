@@ -76,27 +76,49 @@ pub async fn remember_language(
     res
 }
 
-static CSS_FILE: LazyLock<String> = LazyLock::new(|| {
-    // Content-addressed, so the file can be cached for a year.
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    sitrep_render::CSS.hash(&mut h);
-    format!("site-{:012x}.css", h.finish() & 0xffff_ffff_ffff)
+/// The files under `/static/`: (name stem, extension, content type, bytes).
+/// Each is served under a name carrying a hash of its content, so it can be
+/// cached for a year and a change of content is a change of address.
+const ASSETS: &[(&str, &str, &str, &str)] = &[
+    ("site", "css", "text/css; charset=utf-8", sitrep_render::CSS),
+    ("icon", "svg", "image/svg+xml", sitrep_render::ICON),
+];
+
+static ASSET_NAMES: LazyLock<Vec<String>> = LazyLock::new(|| {
+    ASSETS
+        .iter()
+        .map(|(stem, ext, _, body)| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            body.hash(&mut h);
+            format!("{stem}-{:012x}.{ext}", h.finish() & 0xffff_ffff_ffff)
+        })
+        .collect()
 });
 
-pub fn css_file_name() -> &'static str {
-    &CSS_FILE
+/// The address of a static file by its stem (`"site"`, `"icon"`).
+pub fn asset_href(stem: &str) -> String {
+    ASSETS
+        .iter()
+        .zip(ASSET_NAMES.iter())
+        .find(|((s, ..), _)| *s == stem)
+        .map(|(_, name)| format!("/static/{name}"))
+        .unwrap_or_default()
 }
 
-pub async fn stylesheet(Path(file): Path<String>) -> Response {
-    if file != *CSS_FILE {
+pub async fn asset(Path(file): Path<String>) -> Response {
+    let Some(((_, _, content_type, body), _)) = ASSETS
+        .iter()
+        .zip(ASSET_NAMES.iter())
+        .find(|(_, name)| **name == file)
+    else {
         return StatusCode::NOT_FOUND.into_response();
-    }
+    };
     (
         [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CONTENT_TYPE, *content_type),
             (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
         ],
-        sitrep_render::CSS,
+        *body,
     )
         .into_response()
 }

@@ -48,6 +48,7 @@ pub struct AppState {
     pub public_url: String,
     pub clock: Clock,
     css_href: String,
+    icon_href: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -86,7 +87,8 @@ impl AppState {
             default_lang,
             public_url: public_url.trim_end_matches('/').to_owned(),
             clock,
-            css_href: format!("/static/{}", headers::css_file_name()),
+            css_href: headers::asset_href("site"),
+            icon_href: headers::asset_href("icon"),
         })
     }
 
@@ -111,7 +113,7 @@ impl AppState {
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/", get(pages::root))
-        .route("/static/{file}", get(headers::stylesheet))
+        .route("/static/{file}", get(headers::asset))
         .route("/{lang}", get(pages::lang_root))
         .route("/{lang}/", get(pages::home))
         .route("/{lang}/editions/", get(pages::archive))

@@ -124,6 +124,7 @@ impl<'a> Ctx<'a> {
             tagline: text("tagline"),
             publisher: text("publisher"),
             css_href: self.app.css_href.clone(),
+            icon_href: self.app.icon_href.clone(),
             title: title.to_owned(),
             description: description.to_owned(),
             canonical: self.absolute(&path_in(self.lang)),
