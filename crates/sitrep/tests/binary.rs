@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::process::{Server, http_get, sitrep};
+use common::process::{BinSite, Server, http_get, sitrep};
 
 #[test]
 fn every_subcommand_has_help() {
@@ -25,9 +25,8 @@ fn every_subcommand_has_help() {
 
 #[test]
 fn demo_serves_a_site_on_sqlite_in_wal_mode() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let server = Server::start(&["demo"], &data);
+    let site = BinSite::new();
+    let server = Server::start(&site, &["demo"]);
     assert!(
         server.stdout_head.contains("Demo site written"),
         "{}",
@@ -42,57 +41,38 @@ fn demo_serves_a_site_on_sqlite_in_wal_mode() {
     let (status, page) = http_get(server.port(), "/ru/", "");
     assert_eq!(status, 200);
     assert!(page.contains("Ситуация в Варесии"), "{page}");
-    // SQLite records WAL mode in the file header (bytes 18 and 19 are 2).
-    let header = std::fs::read(data.join("sitrep.db")).unwrap();
-    assert_eq!(&header[18..20], &[2, 2], "not in WAL mode");
+    if site.database_url.is_none() {
+        // SQLite records WAL mode in the file header (bytes 18 and 19 are 2).
+        let header = std::fs::read(site.data().join("sitrep.db")).unwrap();
+        assert_eq!(&header[18..20], &[2, 2], "not in WAL mode");
+    }
 }
 
 #[test]
 fn demo_keeps_an_existing_site_unless_reset() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let first = sitrep()
-        .args(["demo", "--no-serve", "--data"])
-        .arg(&data)
-        .output()
-        .unwrap();
-    assert!(first.status.success());
-    assert!(String::from_utf8_lossy(&first.stdout).contains("Demo site written"));
-    let again = sitrep()
-        .args(["demo", "--no-serve", "--data"])
-        .arg(&data)
-        .output()
-        .unwrap();
-    assert!(again.status.success());
-    assert!(
-        String::from_utf8_lossy(&again.stdout).contains("left as it is"),
-        "{again:?}"
-    );
-    let reset = sitrep()
-        .args(["demo", "--no-serve", "--reset", "--data"])
-        .arg(&data)
-        .output()
-        .unwrap();
-    assert!(reset.status.success());
-    assert!(
-        String::from_utf8_lossy(&reset.stdout).contains("Demo site written"),
-        "{reset:?}"
-    );
+    let site = BinSite::new();
+    let run = |args: &[&str]| {
+        let out = site.cmd().args(args).output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(run(&["demo", "--no-serve"]).contains("Demo site written"));
+    assert!(run(&["demo", "--no-serve"]).contains("left as it is"));
+    assert!(run(&["demo", "--no-serve", "--reset"]).contains("Demo site written"));
 }
 
 #[test]
 fn serve_reads_a_config_file_and_environment() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    std::fs::create_dir_all(&data).unwrap();
-    std::fs::write(data.join("sitrep.toml"), "languages = [\"en\", \"ru\"]\n").unwrap();
-    let out = sitrep()
-        .args(["demo", "--no-serve", "--data"])
-        .arg(&data)
-        .output()
-        .unwrap();
+    let site = BinSite::new();
+    std::fs::create_dir_all(site.data()).unwrap();
+    std::fs::write(
+        site.data().join("sitrep.toml"),
+        "languages = [\"en\", \"ru\"]\n",
+    )
+    .unwrap();
+    let out = site.cmd().args(["demo", "--no-serve"]).output().unwrap();
     assert!(out.status.success(), "{out:?}");
-    let server = Server::start(&["serve"], &data);
+    let server = Server::start(&site, &["serve"]);
     let (status, head) = http_get(server.port(), "/", "");
     assert_eq!(status, 302);
     assert!(
@@ -103,9 +83,9 @@ fn serve_reads_a_config_file_and_environment() {
     assert_eq!(http_get(server.port(), "/be/", "").0, 404);
     drop(server);
 
-    let out = sitrep()
-        .args(["migrate", "--data"])
-        .arg(&data)
+    let out = site
+        .cmd()
+        .arg("migrate")
         .env("SITREP_DEFAULT_LANGUAGE", "de")
         .output()
         .unwrap();

@@ -10,7 +10,7 @@ mod common;
 use std::path::PathBuf;
 use std::process::Command;
 
-use common::process::Server;
+use common::process::{BinSite, Server};
 
 fn missing() -> Option<String> {
     let e2e = e2e_dir();
@@ -43,8 +43,8 @@ fn a_reader_follows_read_more_and_switches_language_in_chromium() {
         eprintln!("SKIPPED browser test: {why}");
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(&["demo"], &dir.path().join("data"));
+    let site = BinSite::new();
+    let server = Server::start(&site, &["demo"]);
     let out = Command::new("node")
         .arg(e2e_dir().join("demo.mjs"))
         .arg(&server.base)

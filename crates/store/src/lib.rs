@@ -13,10 +13,12 @@
 mod catalog;
 mod migrate;
 mod public;
+pub mod testing;
 mod write;
 
 use std::path::Path;
 use std::str::FromStr;
+use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
@@ -31,8 +33,10 @@ pub enum StoreError {
     Sqlx(#[from] sqlx::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("unsupported database URL {0:?}: use sqlite:PATH or postgres://...")]
+    #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://USER@HOST/DATABASE")]
     UnsupportedUrl(String),
+    #[error("cannot connect to {url}: {reason}")]
+    Connect { url: String, reason: String },
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
 }
@@ -65,13 +69,22 @@ impl Store {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
         } else {
             return Err(StoreError::UnsupportedUrl(redact(url)));
         };
-        let options =
-            AnyConnectOptions::from_str(url)?.log_statements(tracing::log::LevelFilter::Trace);
+        let connect_error = |e: sqlx::Error| StoreError::Connect {
+            url: redact(url),
+            reason: describe_connect_error(&e),
+        };
+        let options = AnyConnectOptions::from_str(url)
+            .map_err(connect_error)?
+            .log_statements(tracing::log::LevelFilter::Trace);
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+            // A database that is down makes requests fail fast (503), not hang.
+            .acquire_timeout(Duration::from_secs(3))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -87,7 +100,8 @@ impl Store {
                 })
             })
             .connect_with(options)
-            .await?;
+            .await
+            .map_err(connect_error)?;
         Ok(Store { pool, backend })
     }
 
@@ -125,6 +139,47 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+impl StoreError {
+    /// Whether the database could not be reached (down, restarting, pool
+    /// exhausted), as opposed to a query that failed: the former is worth a
+    /// 503 and a retry.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Sqlx(e) => {
+                matches!(
+                    e,
+                    sqlx::Error::Io(_)
+                        | sqlx::Error::PoolTimedOut
+                        | sqlx::Error::PoolClosed
+                        | sqlx::Error::WorkerCrashed
+                        | sqlx::Error::Tls(_)
+                ) || matches!(e, sqlx::Error::Database(db) if db.code().is_some_and(|c| c.starts_with("57P") || c.starts_with("08")))
+            }
+            StoreError::Connect { .. } => true,
+            _ => false,
+        }
+    }
+}
+
+/// A one-line reason a connection failed, naming what to check.
+fn describe_connect_error(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
+            "nothing accepts connections there (is the database server running, on that host and port?)".into()
+        }
+        sqlx::Error::Io(io) => format!("network error: {io} (check the host name and port)"),
+        sqlx::Error::Database(db) => match db.code().as_deref() {
+            Some("28P01") => "password authentication failed (check the user and password)".into(),
+            Some("28000") => format!("the server refused the login: {}", db.message()),
+            Some("3D000") => format!("{} (create it first, e.g. with createdb)", db.message()),
+            _ => db.message().to_owned(),
+        },
+        sqlx::Error::PoolTimedOut => "timed out (is the host reachable?)".into(),
+        sqlx::Error::Configuration(c) => format!("the URL is not valid: {c}"),
+        other => other.to_string(),
     }
 }
 

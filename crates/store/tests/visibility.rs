@@ -3,20 +3,20 @@
 //! out on the web, are ever returned.
 
 use sitrep_core::{EditionWeek, Lang, Slug, Status, Timestamp};
+use sitrep_store::testing::TestDb;
 use sitrep_store::{NewCommentary, NewEdition, NewVersion, Store};
 
 const NOW: Timestamp = 1_800_000_000;
 
 struct Fixture {
-    _dir: tempfile::TempDir,
+    _db: TestDb,
     store: Store,
     trend: i64,
 }
 
 async fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open_sqlite(&dir.path().join("t.db")).await.unwrap();
-    store.migrate().await.unwrap();
+    let db = TestDb::new().await.unwrap();
+    let store = db.store.clone();
     // Migrating twice is harmless.
     store.migrate().await.unwrap();
     let mut w = store.writer().await.unwrap();
@@ -28,7 +28,7 @@ async fn fixture() -> Fixture {
     w.assessment("a", 0, &[(en, "A")]).await.unwrap();
     w.commit().await.unwrap();
     Fixture {
-        _dir: dir,
+        _db: db,
         store,
         trend,
     }

@@ -14,6 +14,7 @@ use axum::body::Body;
 use http::{HeaderMap, Request, StatusCode};
 use sitrep::config::{Config, SiteArgs};
 use sitrep_store::Store;
+use sitrep_store::testing::TestDb;
 use tower::ServiceExt;
 
 /// 2026-11-28 12:00 UTC, a Saturday: the demo's newest edition is then
@@ -21,6 +22,7 @@ use tower::ServiceExt;
 pub const NOW: i64 = 1_795_867_200;
 
 pub struct Site {
+    pub db: TestDb,
     pub dir: tempfile::TempDir,
     pub store: Store,
     pub config: Config,
@@ -47,9 +49,10 @@ impl Site {
     /// An empty site: schema, no content.
     pub async fn empty() -> Site {
         let dir = tempfile::tempdir().expect("temporary folder");
+        let db = TestDb::new().await.expect("a test database");
         let site = SiteArgs {
             data: Some(dir.path().join("data")),
-            database_url: None,
+            database_url: Some(db.url.clone()),
             config: None,
         };
         let config = Config::resolve(&site, None).expect("default config");
@@ -63,6 +66,7 @@ impl Site {
         )
         .expect("app");
         Site {
+            db,
             dir,
             store,
             config,

@@ -2,7 +2,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -18,6 +18,52 @@ pub fn sitrep() -> Command {
     cmd
 }
 
+/// A site for the binary: a data folder and, when the tests run on
+/// PostgreSQL, a fresh database of its own. `cmd()` points `sitrep` at it
+/// through the environment, as an operator might.
+pub struct BinSite {
+    pub dir: tempfile::TempDir,
+    pub database_url: Option<String>,
+}
+
+impl BinSite {
+    pub fn new() -> BinSite {
+        let database_url = std::env::var(sitrep_store::testing::TEST_DATABASE_URL)
+            .ok()
+            .filter(|u| !u.is_empty())
+            .map(|_| {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(async {
+                    let db = sitrep_store::testing::TestDb::new()
+                        .await
+                        .expect("a test database");
+                    db.store.close().await;
+                    db.url.clone()
+                })
+            });
+        BinSite {
+            dir: tempfile::tempdir().unwrap(),
+            database_url,
+        }
+    }
+
+    pub fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut cmd = sitrep();
+        cmd.env("SITREP_DATA", self.data());
+        if let Some(url) = &self.database_url {
+            cmd.env("SITREP_DATABASE_URL", url);
+        }
+        cmd
+    }
+}
+
 /// A `sitrep demo` or `sitrep serve` child, killed when dropped.
 pub struct Server {
     pub child: Child,
@@ -26,15 +72,14 @@ pub struct Server {
 }
 
 impl Server {
-    /// Starts `sitrep <args>` with `--listen 127.0.0.1:0` and waits for the
-    /// line that gives its address.
+    /// Starts `sitrep <args>` with `--listen 127.0.0.1:0` on a fresh test
+    /// database and waits for the line that gives its address.
     // The child moves into `Server`, whose `Drop` kills and reaps it.
     #[allow(clippy::zombie_processes)]
-    pub fn start(args: &[&str], data: &Path) -> Server {
-        let mut child = sitrep()
+    pub fn start(site: &BinSite, args: &[&str]) -> Server {
+        let mut child = site
+            .cmd()
             .args(args)
-            .arg("--data")
-            .arg(data)
             .args(["--listen", "127.0.0.1:0"])
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

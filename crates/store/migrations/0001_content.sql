@@ -1,7 +1,8 @@
 -- The content model: trends, assessments, authors, editions, commentaries
 -- with one version per language, and static pages.
 -- Times are BIGINT seconds since the epoch (UTC); days are ISO 'YYYY-MM-DD'
--- text. The PostgreSQL twin of this file differs only in identity columns.
+-- text. The same file migrates PostgreSQL, where only the identity columns
+-- are spelled differently (see migrate.rs).
 
 CREATE TABLE trends (
     id INTEGER PRIMARY KEY,
