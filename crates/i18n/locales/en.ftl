@@ -58,3 +58,5 @@ text-language = { $lang ->
     [en] in English
    *[other] in another language
 }
+unavailable-title = Back in a moment
+unavailable-body = The site cannot reach its database just now. Please try again in a few seconds.

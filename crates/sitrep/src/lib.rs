@@ -22,14 +22,7 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
         std::fs::create_dir_all(&config.data)
             .with_context(|| format!("cannot create the data folder {}", config.data.display()))?;
     }
-    let store = Store::connect(&config.database_url)
-        .await
-        .with_context(|| {
-            format!(
-                "cannot open the database {}",
-                sitrep_store::redact(&config.database_url)
-            )
-        })?;
+    let store = Store::connect(&config.database_url).await?;
     store
         .migrate()
         .await

@@ -118,3 +118,47 @@ fn bad_settings_are_refused_with_a_clear_message() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--listen"));
 }
+
+/// Runs `sitrep migrate` against `url`; returns its stderr after checking
+/// it failed cleanly with a single error line.
+fn migrate_fails(url: &str) -> String {
+    let out = sitrep()
+        .args(["migrate", "--database-url", url])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!out.status.success(), "{url}: {err}");
+    assert!(!err.contains("panicked"), "{url}: {err}");
+    assert_eq!(err.trim().lines().count(), 1, "{url}: {err}");
+    assert!(err.starts_with("error: "), "{url}: {err}");
+    err
+}
+
+#[test]
+fn a_wrong_database_url_gets_a_one_line_error_without_secrets() {
+    let err = migrate_fails("postgres://app:s3cretpw@127.0.0.1:1/site");
+    assert!(err.contains("nothing accepts connections"), "{err}");
+    assert!(!err.contains("s3cretpw"), "{err}");
+    let err = migrate_fails("mysql://root@127.0.0.1/site");
+    assert!(err.contains("unsupported database URL"), "{err}");
+    let err = migrate_fails("postgres://[oops");
+    assert!(
+        err.contains("cannot connect") || err.contains("not valid"),
+        "{err}"
+    );
+
+    // Against a real server, when the tests have one.
+    let Ok(server) = std::env::var(sitrep_store::testing::TEST_DATABASE_URL) else {
+        eprintln!("SKIPPED the PostgreSQL cases: SITREP_TEST_DATABASE_URL is not set");
+        return;
+    };
+    let missing = sitrep_store::testing::with_database(&server, "sitrep_no_such_database");
+    let err = migrate_fails(&missing);
+    assert!(
+        err.contains("does not exist") && err.contains("createdb"),
+        "{err}"
+    );
+    let stranger = missing.replacen("://postgres@", "://sitrep_no_such_role@", 1);
+    let err = migrate_fails(&stranger);
+    assert!(err.contains("sitrep_no_such_role"), "{err}");
+}

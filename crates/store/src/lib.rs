@@ -81,6 +81,16 @@ impl Store {
         let options = AnyConnectOptions::from_str(url)
             .map_err(connect_error)?
             .log_statements(tracing::log::LevelFilter::Trace);
+        // One direct attempt first: the pool would retry until its timeout
+        // and report only that, losing the reason (refused, auth, no such
+        // database) that the operator needs.
+        {
+            use sqlx::Connection;
+            let probe = sqlx::AnyConnection::connect_with(&options)
+                .await
+                .map_err(connect_error)?;
+            let _ = probe.close().await;
+        }
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
             // A database that is down makes requests fail fast (503), not hang.

@@ -21,6 +21,7 @@ impl PageError {
         match self {
             PageError::NotFound => StatusCode::NOT_FOUND,
             PageError::BadPageNumber(_) | PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            PageError::Store(e) if e.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
             PageError::Store(_) | PageError::Render(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

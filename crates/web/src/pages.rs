@@ -589,13 +589,21 @@ pub(crate) async fn error_page(app: &AppState, lang: Lang, error: PageError) -> 
             app.i18n
                 .t_args(lang, "bad-request-body", &[("reason", Arg::Str(reason))]),
         ),
+        PageError::Store(e) if e.is_unavailable() => {
+            ("unavailable-title", app.i18n.t(lang, "unavailable-body"))
+        }
         PageError::Store(_) | PageError::Render(_) => {
             ("server-error-title", app.i18n.t(lang, "server-error-body"))
         }
     };
     let now = app.now();
     let rendered = async {
-        let ctx = Ctx::load(app, lang, now).await?;
+        // Without the database (the likely cause of a 5xx) the page is
+        // still rendered, only without the site's name and menus.
+        let ctx = match Ctx::load(app, lang, now).await {
+            Ok(ctx) => ctx,
+            Err(_) => Ctx::bare(app, lang),
+        };
         let title = ctx.t(title_id);
         let mut chrome = ctx.chrome(&title, "", Section::None, &|l| urls::home(l), &[]);
         chrome.noindex = true;
@@ -605,14 +613,13 @@ pub(crate) async fn error_page(app: &AppState, lang: Lang, error: PageError) -> 
             title,
             message: message.clone(),
         };
-        Ok::<_, PageError>(app.renderer.render("error.html", &chrome, &page)?)
+        app.renderer.render("error.html", &chrome, &page)
     }
     .await;
-    let cache = (header::CACHE_CONTROL, "no-store");
-    match rendered {
+    let mut response = match rendered {
         Ok(body) => (
             status,
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8"), cache],
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
             body,
         )
             .into_response(),
@@ -620,10 +627,19 @@ pub(crate) async fn error_page(app: &AppState, lang: Lang, error: PageError) -> 
             tracing::error!(error = %e, "error page failed");
             (
                 status,
-                [(header::CONTENT_TYPE, "text/plain; charset=utf-8"), cache],
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
                 message,
             )
                 .into_response()
         }
+    };
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        headers.insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
     }
+    response
 }

@@ -47,6 +47,18 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// A context that needs no database, for error pages when it is down.
+    pub fn bare(app: &'a AppState, lang: Lang) -> Ctx<'a> {
+        Ctx {
+            app,
+            lang,
+            catalog: Catalog::default(),
+            latest: None,
+            pages: Vec::new(),
+            fallbacks: app.fallback_order(),
+        }
+    }
+
     pub fn t(&self, id: &str) -> String {
         self.app.i18n.t(self.lang, id)
     }
