@@ -30,8 +30,10 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
     Ok(store)
 }
 
-/// The whole application as one axum router.
+/// The whole application as one axum router. Starts following changes made
+/// by other nodes, so it must be called inside the Tokio runtime.
 pub fn app(store: Store, config: &Config, clock: Clock) -> anyhow::Result<axum::Router> {
+    store.watch_changes();
     let state = AppState::new(
         store,
         config.languages.clone(),

@@ -11,6 +11,7 @@
 //!   on the web. Nothing else in the workspace can see a draft.
 
 mod catalog;
+mod changes;
 mod migrate;
 mod public;
 pub mod testing;
@@ -24,6 +25,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
 pub use catalog::{Assessment, Author, Catalog, Trend};
+pub use changes::{CHANNEL, Changes};
 pub use public::{EditionRow, PageRow, Public, VersionRow};
 pub use write::{NewCommentary, NewEdition, NewVersion, Writer};
 
@@ -55,6 +57,8 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    url: std::sync::Arc<str>,
+    changes: Changes,
 }
 
 impl Store {
@@ -112,11 +116,27 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(connect_error)?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            url: url.into(),
+            changes: Changes::default(),
+        })
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The change counter this node's caches follow.
+    pub fn changes(&self) -> &Changes {
+        &self.changes
+    }
+
+    /// Starts following writes made by other processes (other nodes on
+    /// PostgreSQL, other commands on an SQLite file). Needs a Tokio runtime.
+    pub fn watch_changes(&self) {
+        changes::spawn_watcher(self.url.to_string(), self.backend, self.changes.clone());
     }
 
     /// Applies every migration not yet applied.
@@ -136,7 +156,11 @@ impl Store {
 
     /// Starts a write transaction.
     pub async fn writer(&self) -> Result<Writer> {
-        Ok(Writer::new(self.pool.begin().await?))
+        Ok(Writer::new(
+            self.pool.begin().await?,
+            self.backend,
+            self.changes.clone(),
+        ))
     }
 
     /// Whether the site has any edition at all (published or not).

@@ -4,7 +4,7 @@
 use sitrep_core::{EditionWeek, Lang, Slug, Status, Timestamp};
 use sqlx::{Any, Transaction};
 
-use crate::Result;
+use crate::{Backend, Changes, Result};
 
 pub struct NewEdition {
     pub number: i64,
@@ -35,15 +35,30 @@ pub struct NewVersion<'a> {
 /// A write transaction; nothing is visible to others until [`Writer::commit`].
 pub struct Writer {
     tx: Transaction<'static, Any>,
+    backend: Backend,
+    changes: Changes,
 }
 
 impl Writer {
-    pub(crate) fn new(tx: Transaction<'static, Any>) -> Writer {
-        Writer { tx }
+    pub(crate) fn new(tx: Transaction<'static, Any>, backend: Backend, changes: Changes) -> Writer {
+        Writer {
+            tx,
+            backend,
+            changes,
+        }
     }
 
-    pub async fn commit(self) -> Result<()> {
+    /// Commits, and tells every node that content changed.
+    pub async fn commit(mut self) -> Result<()> {
+        if self.backend == Backend::Postgres {
+            // Delivered to listeners only if, and when, the transaction commits.
+            sqlx::query("SELECT pg_notify($1, '')")
+                .bind(crate::CHANNEL)
+                .execute(&mut *self.tx)
+                .await?;
+        }
         self.tx.commit().await?;
+        self.changes.bump();
         Ok(())
     }
 
@@ -219,6 +234,30 @@ impl Writer {
         .fetch_one(&mut *self.tx)
         .await?;
         Ok(id)
+    }
+
+    /// Publishes (with a publication time) or withdraws one language version.
+    /// Returns whether such a version exists.
+    pub async fn set_version_status(
+        &mut self,
+        commentary_id: i64,
+        lang: Lang,
+        status: Status,
+        published_at: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE commentary_versions SET status = $1, published_at = $2, updated_at = $3 \
+             WHERE commentary_id = $4 AND lang = $5",
+        )
+        .bind(status.as_str())
+        .bind(published_at)
+        .bind(now)
+        .bind(commentary_id)
+        .bind(lang.as_str())
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(done.rows_affected() > 0)
     }
 
     /// A static page and its versions: (lang, title, body, status, published_at).

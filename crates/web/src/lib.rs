@@ -49,6 +49,8 @@ pub struct AppState {
     pub clock: Clock,
     css_href: String,
     icon_href: String,
+    /// The reference lists, kept until the store's change generation moves.
+    catalog_cache: std::sync::RwLock<Option<(u64, Arc<sitrep_store::Catalog>)>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -89,7 +91,27 @@ impl AppState {
             clock,
             css_href: headers::asset_href("site"),
             icon_href: headers::asset_href("icon"),
+            catalog_cache: std::sync::RwLock::new(None),
         })
+    }
+
+    /// Trends, assessments, authors and site texts: from this node's cache
+    /// while nothing has changed anywhere, else fresh from the store.
+    pub async fn catalog(&self) -> Result<Arc<sitrep_store::Catalog>, sitrep_store::StoreError> {
+        // Read the generation before loading, so a change during the load
+        // leaves the entry stale rather than wrongly fresh.
+        let generation = self.store.changes().generation();
+        if let Ok(guard) = self.catalog_cache.read()
+            && let Some((g, catalog)) = guard.as_ref()
+            && *g == generation
+        {
+            return Ok(catalog.clone());
+        }
+        let catalog = Arc::new(self.store.catalog().await?);
+        if let Ok(mut guard) = self.catalog_cache.write() {
+            *guard = Some((generation, catalog.clone()));
+        }
+        Ok(catalog)
     }
 
     pub fn now(&self) -> Timestamp {

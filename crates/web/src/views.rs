@@ -15,7 +15,7 @@ use crate::{AppState, PageError};
 pub struct Ctx<'a> {
     pub app: &'a AppState,
     pub lang: Lang,
-    pub catalog: Catalog,
+    pub catalog: std::sync::Arc<Catalog>,
     pub latest: Option<EditionRow>,
     pub pages: Vec<PageRow>,
     fallbacks: Vec<Lang>,
@@ -34,7 +34,7 @@ pub enum Section<'s> {
 impl<'a> Ctx<'a> {
     pub async fn load(app: &'a AppState, lang: Lang, now: Timestamp) -> Result<Ctx<'a>, PageError> {
         let public = app.store.public(now);
-        let catalog = app.store.catalog().await?;
+        let catalog = app.catalog().await?;
         let latest = public.latest_edition().await?;
         let pages = public.pages(None).await?;
         Ok(Ctx {
@@ -52,7 +52,7 @@ impl<'a> Ctx<'a> {
         Ctx {
             app,
             lang,
-            catalog: Catalog::default(),
+            catalog: std::sync::Arc::new(Catalog::default()),
             latest: None,
             pages: Vec::new(),
             fallbacks: app.fallback_order(),

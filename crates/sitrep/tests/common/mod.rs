@@ -84,6 +84,45 @@ impl Site {
         site
     }
 
+    /// Another node on the same database: its own store (connection pool),
+    /// its own caches and router, the same clock.
+    pub async fn second_node(&self) -> axum::Router {
+        let store = Store::connect(&self.db.url)
+            .await
+            .expect("second node connects");
+        let c = self.clock.clone();
+        sitrep::app(
+            store,
+            &self.config,
+            Arc::new(move || c.load(Ordering::SeqCst)),
+        )
+        .expect("app")
+    }
+
+    /// A GET through any router.
+    pub async fn get_from(router: &axum::Router, path: &str) -> Page {
+        let res = router
+            .clone()
+            .oneshot(
+                Request::builder()
+                    .uri(path)
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await
+            .expect("router answers");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        Page {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
     pub fn data_dir(&self) -> PathBuf {
         self.config.data.clone()
     }
