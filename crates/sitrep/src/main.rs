@@ -40,6 +40,20 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
+    /// Copy a whole site into an empty database (SQLite to PostgreSQL, or back).
+    ///
+    /// The source is the site's configured database unless --from names
+    /// another. The destination is migrated first and must hold no content.
+    Copy {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Source database URL (default: the site's database).
+        #[arg(long, value_name = "URL")]
+        from: Option<String>,
+        /// Destination database URL, e.g. postgres://user@host/dbname or sqlite:///path/sitrep.db?mode=rwc.
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
 }
 
 fn init_logs(filter: &str) {
@@ -115,6 +129,41 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
                 return Ok(());
             }
             run(&config, store, "sitrep demo").await
+        }
+        Command::Copy { site, from, to } => {
+            let config = Config::resolve(&site, None)?;
+            init_logs(&config.log);
+            let from = from.unwrap_or_else(|| config.database_url.clone());
+            let source = sitrep_store::Store::connect(&from).await?;
+            source
+                .migrate()
+                .await
+                .context("cannot bring the source schema up to date")?;
+            let dest = sitrep_store::Store::connect(&to).await?;
+            dest.migrate()
+                .await
+                .context("cannot create the destination schema")?;
+            let bar = indicatif::ProgressBar::new(source.count_rows().await?);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{msg:24} [{bar:40}] {pos}/{len} rows ({eta})",
+                )
+                .map_err(|e| anyhow::anyhow!("progress bar: {e}"))?
+                .progress_chars("=> "),
+            );
+            let copied = source
+                .copy_to(&dest, |p| {
+                    bar.set_message(p.table.to_owned());
+                    bar.set_position(p.done);
+                })
+                .await?;
+            bar.finish_and_clear();
+            println!(
+                "Copied {copied} rows from {} to {}.",
+                sitrep_store::redact(&from),
+                sitrep_store::redact(&to)
+            );
+            Ok(())
         }
         Command::Migrate { site } => {
             let config = Config::resolve(&site, None)?;

@@ -12,6 +12,7 @@
 
 mod catalog;
 mod changes;
+mod copy;
 mod migrate;
 mod public;
 pub mod testing;
@@ -26,6 +27,7 @@ use sqlx::{AnyPool, ConnectOptions, Executor};
 
 pub use catalog::{Assessment, Author, Catalog, Trend};
 pub use changes::{CHANNEL, Changes};
+pub use copy::CopyProgress;
 pub use public::{EditionRow, PageRow, Public, VersionRow};
 pub use write::{NewCommentary, NewEdition, NewVersion, Writer};
 
@@ -37,6 +39,8 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://USER@HOST/DATABASE")]
     UnsupportedUrl(String),
+    #[error("the destination already has content; copy only into an empty database")]
+    NotEmpty,
     #[error("cannot connect to {url}: {reason}")]
     Connect { url: String, reason: String },
     #[error("stored data is not valid: {0}")]

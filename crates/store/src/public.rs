@@ -225,7 +225,7 @@ impl<'a> Public<'a> {
             version_columns!(),
             "WHERE ",
             visible!(),
-            " AND c.edition_id = $2 ORDER BY c.position, c.id"
+            " AND c.edition_id = $2 ORDER BY c.position, c.id, v.id"
         ))
         .bind(self.now)
         .bind(edition_id)
@@ -269,7 +269,7 @@ impl<'a> Public<'a> {
                  SELECT 1 FROM commentary_versions v WHERE v.commentary_id = c.id AND ",
             visible!(),
             ") ORDER BY e.week_start DESC, c.position, c.id LIMIT $3 OFFSET $4) \
-             ORDER BY e.week_start DESC, c.position, c.id"
+             ORDER BY e.week_start DESC, c.position, c.id, v.id"
         ))
         .bind(self.now)
         .bind(trend_id)
@@ -289,7 +289,7 @@ impl<'a> Public<'a> {
              JOIN commentaries c ON c.id = v.commentary_id \
              JOIN editions e ON e.id = c.edition_id WHERE ",
             visible!(),
-            " AND v.slug = $2"
+            " AND v.slug = $2 ORDER BY c.id, v.id"
         ))
         .bind(self.now)
         .bind(slug)
@@ -306,7 +306,7 @@ impl<'a> Public<'a> {
             version_columns!(),
             "WHERE ",
             visible!(),
-            " AND c.id = $2"
+            " AND c.id = $2 ORDER BY v.id"
         ))
         .bind(self.now)
         .bind(commentary_id)
@@ -340,7 +340,7 @@ impl<'a> Public<'a> {
              JOIN pages p ON p.id = v.page_id \
              WHERE v.status = 'published' AND v.published_at IS NOT NULL \
              AND v.published_at <= $1 AND ($2 = '' OR p.slug = $2) \
-             ORDER BY p.position, p.id",
+             ORDER BY p.position, p.id, v.lang",
         )
         .bind(self.now)
         .bind(slug.unwrap_or(""))

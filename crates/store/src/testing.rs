@@ -23,8 +23,20 @@ pub struct TestDb {
 }
 
 impl TestDb {
-    /// A new, migrated, empty database.
+    /// A new, migrated, empty database on the backend the environment names.
     pub async fn new() -> Result<TestDb> {
+        let server = std::env::var(TEST_DATABASE_URL)
+            .ok()
+            .filter(|u| !u.is_empty());
+        TestDb::create(server).await
+    }
+
+    /// A new, migrated, empty SQLite database, whatever the environment says.
+    pub async fn sqlite() -> Result<TestDb> {
+        TestDb::create(None).await
+    }
+
+    async fn create(server: Option<String>) -> Result<TestDb> {
         sqlx::any::install_default_drivers();
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
@@ -33,10 +45,7 @@ impl TestDb {
             .map(|d| d.subsec_nanos())
             .unwrap_or(0);
         let unique = format!("{}_{n}_{nanos}", std::process::id());
-        let (url, folder) = match std::env::var(TEST_DATABASE_URL)
-            .ok()
-            .filter(|u| !u.is_empty())
-        {
+        let (url, folder) = match server {
             Some(server) => (
                 create_postgres_database(&server, &format!("{PREFIX}{unique}")).await?,
                 None,

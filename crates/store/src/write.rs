@@ -48,6 +48,10 @@ impl Writer {
         }
     }
 
+    pub(crate) fn conn(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
+    }
+
     /// Commits, and tells every node that content changed.
     pub async fn commit(mut self) -> Result<()> {
         if self.backend == Backend::Postgres {

@@ -281,8 +281,11 @@ async fn commentary_page(
         .as_ref()
         .map(|t| t.name.clone())
         .unwrap_or_default();
-    let translations = versions
+    // In the site's language order, whatever order the rows came in.
+    let translations = app
+        .langs
         .iter()
+        .filter_map(|l| versions.iter().find(|v| v.lang == *l))
         .filter(|v| v.lang != shown.lang)
         .map(|v| LangLink {
             lang: v.lang.to_string(),

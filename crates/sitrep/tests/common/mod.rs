@@ -48,8 +48,12 @@ impl Page {
 impl Site {
     /// An empty site: schema, no content.
     pub async fn empty() -> Site {
+        Site::on(TestDb::new().await.expect("a test database")).await
+    }
+
+    /// A site on a given database.
+    pub async fn on(db: TestDb) -> Site {
         let dir = tempfile::tempdir().expect("temporary folder");
-        let db = TestDb::new().await.expect("a test database");
         let site = SiteArgs {
             data: Some(dir.path().join("data")),
             database_url: Some(db.url.clone()),

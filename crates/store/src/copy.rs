@@ -1,0 +1,242 @@
+//! Copying a whole site from one database to another (SQLite to
+//! PostgreSQL and back), row for row, keys included, so that every page
+//! renders the same bytes afterwards.
+
+use sqlx::{AssertSqlSafe, Row};
+
+use crate::{Backend, Result, Store, StoreError};
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Int,
+    OptInt,
+    Text,
+}
+
+use Kind::{Int, OptInt, Text};
+
+/// Every content table, parents before children, with its columns.
+const TABLES: &[(&str, &[(&str, Kind)])] = &[
+    (
+        "site_texts",
+        &[("key", Text), ("lang", Text), ("value", Text)],
+    ),
+    ("trends", &[("id", Int), ("slug", Text), ("position", Int)]),
+    (
+        "trend_names",
+        &[
+            ("trend_id", Int),
+            ("lang", Text),
+            ("name", Text),
+            ("description", Text),
+        ],
+    ),
+    (
+        "assessments",
+        &[("id", Int), ("key", Text), ("position", Int)],
+    ),
+    (
+        "assessment_labels",
+        &[("assessment_id", Int), ("lang", Text), ("label", Text)],
+    ),
+    ("authors", &[("id", Int), ("slug", Text)]),
+    (
+        "author_names",
+        &[
+            ("author_id", Int),
+            ("lang", Text),
+            ("name", Text),
+            ("bio", Text),
+        ],
+    ),
+    (
+        "editions",
+        &[
+            ("id", Int),
+            ("number", Int),
+            ("week_start", Text),
+            ("week_end", Text),
+            ("email_at", OptInt),
+            ("web_at", OptInt),
+            ("created_at", Int),
+        ],
+    ),
+    (
+        "commentaries",
+        &[
+            ("id", Int),
+            ("edition_id", Int),
+            ("trend_id", Int),
+            ("assessment_id", Int),
+            ("position", Int),
+            ("created_at", Int),
+        ],
+    ),
+    (
+        "commentary_authors",
+        &[
+            ("commentary_id", Int),
+            ("author_id", Int),
+            ("position", Int),
+        ],
+    ),
+    (
+        "commentary_versions",
+        &[
+            ("id", Int),
+            ("commentary_id", Int),
+            ("lang", Text),
+            ("slug", Text),
+            ("title", Text),
+            ("lead", Text),
+            ("body", Text),
+            ("status", Text),
+            ("published_at", OptInt),
+            ("updated_at", Int),
+        ],
+    ),
+    ("pages", &[("id", Int), ("slug", Text), ("position", Int)]),
+    (
+        "page_versions",
+        &[
+            ("page_id", Int),
+            ("lang", Text),
+            ("title", Text),
+            ("body", Text),
+            ("status", Text),
+            ("published_at", OptInt),
+            ("updated_at", Int),
+        ],
+    ),
+];
+
+/// Tables whose `id` the database assigns, whose counters must move past
+/// the copied keys on PostgreSQL.
+const IDENTITY_TABLES: &[&str] = &[
+    "trends",
+    "assessments",
+    "authors",
+    "editions",
+    "commentaries",
+    "commentary_versions",
+    "pages",
+];
+
+enum Value {
+    Int(i64),
+    OptInt(Option<i64>),
+    Text(String),
+}
+
+/// Progress of a copy: which table, rows done, rows in all tables.
+pub struct CopyProgress<'a> {
+    pub table: &'a str,
+    pub done: u64,
+    pub total: u64,
+}
+
+impl Store {
+    /// Rows in all content tables.
+    pub async fn count_rows(&self) -> Result<u64> {
+        let mut total = 0u64;
+        for (table, _) in TABLES {
+            let n: i64 = sqlx::query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+                .fetch_one(&self.pool)
+                .await?;
+            total += n.max(0) as u64;
+        }
+        Ok(total)
+    }
+
+    /// Copies every content row into `dest`, which must be migrated and
+    /// empty, in one transaction there: on failure `dest` is left as it was.
+    pub async fn copy_to(
+        &self,
+        dest: &Store,
+        mut progress: impl FnMut(CopyProgress<'_>),
+    ) -> Result<u64> {
+        if dest.count_rows().await? > 0 {
+            return Err(StoreError::NotEmpty);
+        }
+        let total = self.count_rows().await?;
+        let mut done = 0u64;
+        let mut w = dest.writer().await?;
+        for (table, columns) in TABLES {
+            let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
+            let list = names.join(", ");
+            let select = format!("SELECT {list} FROM {table} ORDER BY {}", names[0]);
+            let placeholders: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
+            let insert = format!(
+                "INSERT INTO {table} ({list}) VALUES ({})",
+                placeholders.join(", ")
+            );
+            let rows = sqlx::query(AssertSqlSafe(select))
+                .fetch_all(&self.pool)
+                .await?;
+            for row in rows {
+                let mut values = Vec::with_capacity(columns.len());
+                for (i, (_, kind)) in columns.iter().enumerate() {
+                    values.push(match kind {
+                        Int => Value::Int(row.try_get(i)?),
+                        OptInt => Value::OptInt(row.try_get(i)?),
+                        Text => Value::Text(row.try_get(i)?),
+                    });
+                }
+                let mut q = sqlx::query(AssertSqlSafe(insert.clone()));
+                for v in values {
+                    q = match v {
+                        Value::Int(n) => q.bind(n),
+                        Value::OptInt(n) => q.bind(n),
+                        Value::Text(s) => q.bind(s),
+                    };
+                }
+                q.execute(w.conn()).await?;
+                done += 1;
+                progress(CopyProgress { table, done, total });
+            }
+        }
+        if dest.backend == Backend::Postgres {
+            for table in IDENTITY_TABLES {
+                sqlx::query(AssertSqlSafe(format!(
+                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+                     COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+                )))
+                .execute(w.conn())
+                .await?;
+            }
+        }
+        w.commit().await?;
+        Ok(done)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_table_of_the_schema_is_copied() {
+        let schema = include_str!("../migrations/0001_content.sql");
+        let created = schema.matches("CREATE TABLE ").count();
+        assert_eq!(
+            created,
+            super::TABLES.len(),
+            "a table is missing from the copy list"
+        );
+        for (table, columns) in super::TABLES {
+            assert!(
+                schema.contains(&format!("CREATE TABLE {table} (")),
+                "{table}"
+            );
+            let body = schema
+                .split(&format!("CREATE TABLE {table} ("))
+                .nth(1)
+                .unwrap();
+            let body = body.split(");").next().unwrap();
+            let defined = body
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with("PRIMARY") && !l.starts_with("UNIQUE"))
+                .count();
+            assert_eq!(defined, columns.len(), "columns of {table}");
+        }
+    }
+}
