@@ -3,7 +3,7 @@
 //!
 //! It needs node, /usr/bin/chromium and `npm ci` in tests/e2e. Where they
 //! are missing the test says what it skipped and passes, unless
-//! SITREP_REQUIRE_BROWSER=1 (as `.ci/run` sets), where it fails.
+//! SITREP_REQUIRE_TOOLS=1 (as `.ci/run` sets), where it fails.
 
 mod common;
 
@@ -37,7 +37,7 @@ fn e2e_dir() -> PathBuf {
 fn a_reader_follows_read_more_and_switches_language_in_chromium() {
     if let Some(why) = missing() {
         assert!(
-            std::env::var("SITREP_REQUIRE_BROWSER").as_deref() != Ok("1"),
+            std::env::var("SITREP_REQUIRE_TOOLS").as_deref() != Ok("1"),
             "the browser test cannot run: {why}"
         );
         eprintln!("SKIPPED browser test: {why}");
