@@ -74,12 +74,15 @@ pub struct Server {
 impl Server {
     /// Starts `sitrep <args>` with `--listen 127.0.0.1:0` on a fresh test
     /// database and waits for the line that gives its address.
+    pub fn start(site: &BinSite, args: &[&str]) -> Server {
+        Server::spawn(site.cmd().args(args))
+    }
+
+    /// Starts a prepared `sitrep serve` or `sitrep demo` command.
     // The child moves into `Server`, whose `Drop` kills and reaps it.
     #[allow(clippy::zombie_processes)]
-    pub fn start(site: &BinSite, args: &[&str]) -> Server {
-        let mut child = site
-            .cmd()
-            .args(args)
+    pub fn spawn(cmd: &mut Command) -> Server {
+        let mut child = cmd
             .args(["--listen", "127.0.0.1:0"])
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
