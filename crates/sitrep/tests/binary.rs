@@ -162,3 +162,26 @@ fn a_wrong_database_url_gets_a_one_line_error_without_secrets() {
     let err = migrate_fails(&stranger);
     assert!(err.contains("sitrep_no_such_role"), "{err}");
 }
+
+#[test]
+fn two_nodes_migrating_at_once_both_succeed() {
+    let site = BinSite::new();
+    // Spawned together, so they race for the schema.
+    let children: Vec<_> = (0..3)
+        .map(|_| {
+            site.cmd()
+                .arg("migrate")
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("up to date"));
+    }
+    // And the site works on the schema they made.
+    let out = site.cmd().args(["demo", "--no-serve"]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+}

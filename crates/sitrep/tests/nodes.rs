@@ -85,3 +85,23 @@ async fn a_change_through_one_node_is_served_by_the_other_within_a_second() {
     .await;
     assert!(took < Duration::from_secs(1), "node B took {took:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scheduled_commentary_comes_out_on_every_node_at_its_time() {
+    let a = Site::demo().await;
+    let b = a.second_node().await;
+    let path = "/en/commentaries/vera-halina-bets-on-local-candidates/";
+    for node in [&a.router, &b] {
+        assert_eq!(
+            Site::get_from(node, path).await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+    // Publication is a matter of time, not of a job that one node must run:
+    // when the moment passes, every node shows it, whichever are up.
+    a.set_now(NOW + 3 * 86_400 + 1);
+    for node in [&a.router, &b] {
+        assert_eq!(Site::get_from(node, path).await.status, StatusCode::OK);
+        assert!(Site::get_from(node, "/en/").await.body.contains(path));
+    }
+}

@@ -145,7 +145,7 @@ impl Store {
 
     /// Applies every migration not yet applied.
     pub async fn migrate(&self) -> Result<()> {
-        migrate::run(&self.pool, self.backend).await
+        migrate::run(&self.pool, self.backend, &self.url).await
     }
 
     /// The read side that public pages, feeds and the API use, as of `now`.

@@ -52,16 +52,60 @@ impl MigrationSource<'static> for Embedded {
 }
 
 /// Applies what is missing. On PostgreSQL sqlx's migrator holds an
-/// advisory lock for the duration, so nodes migrating at once take turns.
-pub(crate) async fn run(pool: &AnyPool, backend: Backend) -> Result<()> {
+/// advisory lock for the duration, so nodes migrating at once take turns;
+/// on SQLite, where it has no lock, processes take turns on a lock file
+/// beside the database.
+pub(crate) async fn run(pool: &AnyPool, backend: Backend, url: &str) -> Result<()> {
+    let _lock = match (backend, sqlite_path(url)) {
+        (Backend::Sqlite, Some(path)) => Some(lock_file(path).await?),
+        _ => None,
+    };
     let migrator = Migrator::new(Embedded(backend)).await?;
     migrator.run(pool).await?;
     Ok(())
 }
 
+/// The file of an `sqlite://PATH?options` URL (none for in-memory ones).
+fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next()?;
+    (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
+}
+
+/// An exclusive lock on `DB.migrate-lock`, released when the file closes.
+async fn lock_file(db: std::path::PathBuf) -> Result<std::fs::File> {
+    let mut name = db.into_os_string();
+    name.push(".migrate-lock");
+    tokio::task::spawn_blocking(move || {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&name)?;
+        file.lock()?;
+        Ok::<_, std::io::Error>(file)
+    })
+    .await
+    .map_err(|e| crate::StoreError::Corrupt(e.to_string()))?
+    .map_err(|e| crate::StoreError::Corrupt(format!("cannot lock for migration: {e}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sqlite_urls_name_their_file() {
+        assert_eq!(
+            sqlite_path("sqlite:///srv/s.db?mode=rwc"),
+            Some("/srv/s.db".into())
+        );
+        assert_eq!(sqlite_path("sqlite://rel/s.db"), Some("rel/s.db".into()));
+        assert_eq!(sqlite_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_path("postgres://h/d"), None);
+    }
 
     #[test]
     fn postgres_gets_identity_columns_and_nothing_else_changes() {
