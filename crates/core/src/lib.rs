@@ -8,11 +8,13 @@
 
 mod lang;
 mod paging;
+mod role;
 mod slug;
 mod week;
 
 pub use lang::{Lang, LangError};
 pub use paging::{PageError, PageNumber, Paging};
+pub use role::{Action, Role};
 pub use slug::{Slug, SlugError};
 pub use week::{EditionWeek, WeekError};
 
@@ -20,29 +22,40 @@ pub use week::{EditionWeek, WeekError};
 /// same column works on SQLite and PostgreSQL.
 pub type Timestamp = i64;
 
-/// The publication state of a language version or page.
+/// Where a language version or page stands in the editorial workflow.
+/// Only `Published` is ever public, and only once its publication time has
+/// come (a published version with a future time is "scheduled").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
-    /// Work in progress; never public.
+    /// Being written or translated.
     Draft,
-    /// Public once its publication time has come.
+    /// Submitted for an editor's review.
+    Review,
+    /// Approved by an editor, not yet released.
+    Approved,
+    /// Released: public from its publication time on.
     Published,
 }
 
 impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::Draft,
+        Status::Review,
+        Status::Approved,
+        Status::Published,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Draft => "draft",
+            Status::Review => "review",
+            Status::Approved => "approved",
             Status::Published => "published",
         }
     }
 
     pub fn parse(s: &str) -> Option<Status> {
-        match s {
-            "draft" => Some(Status::Draft),
-            "published" => Some(Status::Published),
-            _ => None,
-        }
+        Status::ALL.into_iter().find(|st| st.as_str() == s)
     }
 }

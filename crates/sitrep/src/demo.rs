@@ -261,7 +261,7 @@ pub async fn load(store: &Store, now: Timestamp) -> anyhow::Result<Loaded> {
             loaded.commentaries += 1;
             let status = c.status.unwrap_or(Status::Published);
             let published_at = match (status, c.publish_in_days) {
-                (Status::Draft, _) => None,
+                (Status::Draft | Status::Review | Status::Approved, _) => None,
                 (Status::Published, Some(days)) => Some(now + days * 86_400),
                 (Status::Published, None) => Some(web_at),
             };

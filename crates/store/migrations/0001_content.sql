@@ -83,7 +83,7 @@ CREATE TABLE commentary_versions (
     title TEXT NOT NULL,
     lead TEXT NOT NULL DEFAULT '',
     body TEXT NOT NULL DEFAULT '',
-    status TEXT NOT NULL CHECK (status IN ('draft', 'published')),
+    status TEXT NOT NULL CHECK (status IN ('draft', 'review', 'approved', 'published')),
     published_at BIGINT,
     updated_at BIGINT NOT NULL,
     UNIQUE (commentary_id, lang),
@@ -103,7 +103,7 @@ CREATE TABLE page_versions (
     lang TEXT NOT NULL,
     title TEXT NOT NULL,
     body TEXT NOT NULL DEFAULT '',
-    status TEXT NOT NULL CHECK (status IN ('draft', 'published')),
+    status TEXT NOT NULL CHECK (status IN ('draft', 'review', 'approved', 'published')),
     published_at BIGINT,
     updated_at BIGINT NOT NULL,
     PRIMARY KEY (page_id, lang)

@@ -13,8 +13,10 @@
 mod catalog;
 mod changes;
 mod copy;
+mod desk;
 mod migrate;
 mod public;
+mod staff;
 pub mod testing;
 mod write;
 
@@ -28,7 +30,9 @@ use sqlx::{AnyPool, ConnectOptions, Executor};
 pub use catalog::{Assessment, Author, Catalog, Trend};
 pub use changes::{CHANNEL, Changes};
 pub use copy::CopyProgress;
+pub use desk::{DeskCommentary, DeskEdition, DeskVersion, Revision, SaveOutcome, VersionEdit};
 pub use public::{EditionRow, PageRow, Public, VersionRow};
+pub use staff::{AuditEntry, NewUser, Session, User, normalize_email};
 pub use write::{NewCommentary, NewEdition, NewVersion, Writer};
 
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +43,8 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://USER@HOST/DATABASE")]
     UnsupportedUrl(String),
+    #[error("{0} is already taken")]
+    Duplicate(String),
     #[error("the destination already has content; copy only into an empty database")]
     NotEmpty,
     #[error("cannot connect to {url}: {reason}")]

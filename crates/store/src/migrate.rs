@@ -9,8 +9,10 @@ use crate::{Backend, Result};
 /// The migrations, compiled into the binary: (version, name, SQL). They are
 /// written once, in the dialect both backends share; [`dialect`] makes the
 /// one change PostgreSQL needs.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "content", include_str!("../migrations/0001_content.sql"))];
+pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "content", include_str!("../migrations/0001_content.sql")),
+    (2, "staff", include_str!("../migrations/0002_staff.sql")),
+];
 
 /// SQLite's `INTEGER PRIMARY KEY` is its row id; PostgreSQL spells an
 /// auto-assigned 64-bit key as an identity column.
@@ -109,7 +111,8 @@ mod tests {
 
     #[test]
     fn postgres_gets_identity_columns_and_nothing_else_changes() {
-        let sql = MIGRATIONS[0].2;
+        let sql: String = MIGRATIONS.iter().map(|m| m.2).collect();
+        let sql = sql.as_str();
         let pg = dialect(sql, Backend::Postgres);
         assert!(!pg.contains("INTEGER PRIMARY KEY"));
         assert_eq!(

@@ -236,7 +236,9 @@ impl Writer {
         .bind(v.published_at)
         .bind(now)
         .fetch_one(&mut *self.tx)
-        .await?;
+        .await
+        .map_err(|e| crate::desk::duplicate(e, "slug"))?;
+        self.record_revision(id, None, now).await?;
         Ok(id)
     }
 

@@ -1,0 +1,330 @@
+//! Staff accounts, their sessions, login throttling and the audit log.
+
+use sitrep_core::{Lang, Role, Timestamp};
+
+use crate::{Result, Store, StoreError, Writer};
+
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub password_hash: String,
+    pub ui_lang: Lang,
+    pub author_id: Option<i64>,
+    pub disabled: bool,
+}
+
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub role: Role,
+    pub password_hash: &'a str,
+    pub ui_lang: Lang,
+    pub author_id: Option<i64>,
+}
+
+/// A live session and whose it is.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: User,
+    pub csrf_token: String,
+    pub expires_at: Timestamp,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuditEntry {
+    pub at: Timestamp,
+    pub user_email: String,
+    pub action: String,
+    pub subject: String,
+    pub detail: String,
+}
+
+type UserTuple = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<i64>,
+    i64,
+);
+
+const USER_COLUMNS: &str =
+    "u.id, u.email, u.name, u.role, u.password_hash, u.ui_lang, u.author_id, u.disabled";
+
+fn user(t: UserTuple) -> Result<User> {
+    Ok(User {
+        id: t.0,
+        email: t.1,
+        name: t.2,
+        role: Role::parse(&t.3).ok_or_else(|| StoreError::Corrupt(format!("role {}", t.3)))?,
+        password_hash: t.4,
+        ui_lang: Lang::parse(&t.5).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        author_id: t.6,
+        disabled: t.7 != 0,
+    })
+}
+
+/// Emails are compared without regard to case.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+impl Store {
+    pub async fn create_user(&self, u: &NewUser<'_>, now: Timestamp) -> Result<i64> {
+        let email = normalize_email(u.email);
+        let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email = $1")
+            .bind(&email)
+            .fetch_one(&self.pool)
+            .await?;
+        if exists > 0 {
+            return Err(StoreError::Duplicate("email".into()));
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (email, name, role, password_hash, ui_lang, author_id, disabled, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 0, $7) RETURNING id",
+        )
+        .bind(&email)
+        .bind(u.name)
+        .bind(u.role.as_str())
+        .bind(u.password_hash)
+        .bind(u.ui_lang.as_str())
+        .bind(u.author_id)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?;
+        self.changes.bump();
+        Ok(id)
+    }
+
+    pub async fn user_by_email(&self, email: &str) -> Result<Option<User>> {
+        let row = sqlx::query_as::<_, UserTuple>(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.email = $1"
+        )))
+        .bind(normalize_email(email))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(user).transpose()
+    }
+
+    pub async fn users(&self) -> Result<Vec<User>> {
+        let rows = sqlx::query_as::<_, UserTuple>(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users u ORDER BY u.email"
+        )))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(user).collect()
+    }
+
+    pub async fn set_user_lang(&self, user_id: i64, lang: Lang) -> Result<()> {
+        sqlx::query("UPDATE users SET ui_lang = $1 WHERE id = $2")
+            .bind(lang.as_str())
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn set_password_hash(&self, user_id: i64, hash: &str) -> Result<()> {
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        csrf_token: &str,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen, expires_at) \
+             VALUES ($1, $2, $3, $4, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(csrf_token)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The live session with this token hash, if any (not expired, its
+    /// user not disabled).
+    pub async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<Session>> {
+        type Row = (
+            i64,
+            String,
+            String,
+            String,
+            String,
+            String,
+            Option<i64>,
+            i64,
+            String,
+            i64,
+        );
+        let row = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS}, s.csrf_token, s.expires_at FROM sessions s \
+             JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0"
+        )))
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(Session {
+                user: user((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7))?,
+                csrf_token: r.8,
+                expires_at: r.9,
+            })
+        })
+        .transpose()
+    }
+
+    /// Moves a session's expiry on (sliding expiry).
+    pub async fn touch_session(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<()> {
+        sqlx::query("UPDATE sessions SET last_seen = $1, expires_at = $2 WHERE token_hash = $3")
+            .bind(now)
+            .bind(expires_at)
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Signs a user out everywhere.
+    pub async fn delete_sessions_of(&self, user_id: i64) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Failed logins under `key` since `since`.
+    pub async fn login_failures(&self, key: &str, since: Timestamp) -> Result<i64> {
+        let n: Option<i64> = sqlx::query_scalar(
+            "SELECT failures FROM login_failures WHERE key = $1 AND window_start >= $2",
+        )
+        .bind(key)
+        .bind(since)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(n.unwrap_or(0))
+    }
+
+    /// Counts one failure under `key`; a window older than `since` starts over.
+    pub async fn record_login_failure(
+        &self,
+        key: &str,
+        now: Timestamp,
+        since: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO login_failures (key, failures, window_start) VALUES ($1, 1, $2) \
+             ON CONFLICT (key) DO UPDATE SET \
+               failures = CASE WHEN login_failures.window_start < $3 THEN 1 ELSE login_failures.failures + 1 END, \
+               window_start = CASE WHEN login_failures.window_start < $3 THEN $2 ELSE login_failures.window_start END",
+        )
+        .bind(key)
+        .bind(now)
+        .bind(since)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn clear_login_failures(&self, key: &str) -> Result<()> {
+        sqlx::query("DELETE FROM login_failures WHERE key = $1")
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Records who did what, outside any other write.
+    pub async fn audit(
+        &self,
+        who: Option<&User>,
+        action: &str,
+        subject: &str,
+        detail: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        let mut w = self.writer().await?;
+        w.audit(who, action, subject, detail, now).await?;
+        w.commit().await
+    }
+
+    /// The newest audit entries first.
+    pub async fn audit_log(&self, limit: i64, offset: i64) -> Result<Vec<AuditEntry>> {
+        let rows = sqlx::query_as::<_, (i64, String, String, String, String)>(
+            "SELECT at, user_email, action, subject, detail FROM audit_log ORDER BY at DESC, id DESC LIMIT $1 OFFSET $2",
+        )
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(at, user_email, action, subject, detail)| AuditEntry {
+                at,
+                user_email,
+                action,
+                subject,
+                detail,
+            })
+            .collect())
+    }
+}
+
+impl Writer {
+    /// Records who did what, in the same transaction as the deed.
+    pub async fn audit(
+        &mut self,
+        who: Option<&User>,
+        action: &str,
+        subject: &str,
+        detail: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO audit_log (at, user_id, user_email, action, subject, detail) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(now)
+        .bind(who.map(|u| u.id))
+        .bind(who.map(|u| u.email.as_str()).unwrap_or("-"))
+        .bind(action)
+        .bind(subject)
+        .bind(detail)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+}
