@@ -71,7 +71,13 @@ impl I18n {
     /// Builds the strings and formatters for `langs`.
     pub fn new(langs: &[Lang]) -> Result<I18n, I18nError> {
         let mut locales = HashMap::new();
-        for &lang in langs {
+        // The site's languages, and every language the workspace speaks.
+        let ui = UI_LANGUAGES
+            .iter()
+            .filter_map(|(code, _)| Lang::parse(code).ok());
+        let mut all: Vec<Lang> = langs.to_vec();
+        all.extend(ui.filter(|l| !langs.contains(l)));
+        for lang in all {
             let ftl = ui_source(lang);
             let resource =
                 FluentResource::try_new(ftl.to_owned()).map_err(|(_, errs)| I18nError::Fluent {

@@ -19,6 +19,9 @@ use sitrep_i18n::{Arg, I18n};
 /// The stylesheet every page links to.
 pub const CSS: &str = include_str!("../static/site.css");
 
+/// The workspace's stylesheet.
+pub const WORKSPACE_CSS: &str = include_str!("../static/workspace.css");
+
 /// The site icon (a small bar chart), so browsers need not ask for /favicon.ico.
 pub const ICON: &str = include_str!("../static/icon.svg");
 
@@ -36,6 +39,36 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("trend.html", include_str!("../templates/trend.html")),
     ("page.html", include_str!("../templates/page.html")),
     ("error.html", include_str!("../templates/error.html")),
+    (
+        "commentary_article.html",
+        include_str!("../templates/commentary_article.html"),
+    ),
+    ("ws_base.html", include_str!("../templates/ws_base.html")),
+    (
+        "ws_fields.html",
+        include_str!("../templates/ws_fields.html"),
+    ),
+    (
+        "ws_message.html",
+        include_str!("../templates/ws_message.html"),
+    ),
+    ("ws_login.html", include_str!("../templates/ws_login.html")),
+    (
+        "ws_dashboard.html",
+        include_str!("../templates/ws_dashboard.html"),
+    ),
+    ("ws_new.html", include_str!("../templates/ws_new.html")),
+    ("ws_edit.html", include_str!("../templates/ws_edit.html")),
+    (
+        "ws_history.html",
+        include_str!("../templates/ws_history.html"),
+    ),
+    (
+        "ws_account.html",
+        include_str!("../templates/ws_account.html"),
+    ),
+    ("ws_staff.html", include_str!("../templates/ws_staff.html")),
+    ("ws_audit.html", include_str!("../templates/ws_audit.html")),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -117,6 +150,26 @@ fn html_formatter(
             out.write_str(&escaped).map_err(Error::from)
         }
         _ => minijinja::escape_formatter(out, state, value),
+    }
+}
+
+impl Renderer {
+    /// Renders template `name` in `lang` with `ctx` as its top-level
+    /// variables (the workspace's pages, which have their own frame).
+    pub fn render_page<C: Serialize>(
+        &self,
+        name: &str,
+        lang: Lang,
+        ctx: &C,
+    ) -> Result<String, RenderError> {
+        let err = |source| RenderError {
+            template: name.to_owned(),
+            source,
+        };
+        let template = self.env.get_template(name).map_err(err)?;
+        template
+            .render(minijinja::context! { lang => lang.as_str(), ..Value::from(Serde(ctx)) })
+            .map_err(err)
     }
 }
 

@@ -103,6 +103,57 @@ struct VersionText {
     body: String,
 }
 
+/// The demo's staff logins: (email, role, name, author slug). They share
+/// [`DEMO_PASSWORD`]; a demo listens on 127.0.0.1 only by default.
+pub const DEMO_LOGINS: &[(&str, sitrep_core::Role, &str, Option<&str>)] = &[
+    (
+        "admin@varesia.example",
+        sitrep_core::Role::Admin,
+        "Demo Admin",
+        None,
+    ),
+    (
+        "editor@varesia.example",
+        sitrep_core::Role::Editor,
+        "Demo Editor",
+        None,
+    ),
+    (
+        "author@varesia.example",
+        sitrep_core::Role::Author,
+        "Hanna Lis",
+        Some("hanna-lis"),
+    ),
+    (
+        "translator@varesia.example",
+        sitrep_core::Role::Translator,
+        "Demo Translator",
+        None,
+    ),
+];
+
+pub const DEMO_PASSWORD: &str = "varesia-demo";
+
+/// Creates the demo's staff accounts.
+async fn add_logins(store: &Store, default_lang: Lang, now: Timestamp) -> anyhow::Result<()> {
+    let hash = sitrep_auth::hash_password(DEMO_PASSWORD)?;
+    let authors = store.catalog().await?.authors;
+    for (email, role, name, author) in DEMO_LOGINS {
+        let author_id =
+            author.and_then(|slug| authors.iter().find(|a| a.slug == slug).map(|a| a.id));
+        let user = sitrep_store::NewUser {
+            email,
+            name,
+            role: *role,
+            password_hash: &hash,
+            ui_lang: default_lang,
+            author_id,
+        };
+        store.create_user(&user, now).await?;
+    }
+    Ok(())
+}
+
 /// What the demo loader wrote, for the start-up message.
 #[derive(Debug, Default)]
 pub struct Loaded {
@@ -130,8 +181,16 @@ fn texts(map: &PerLang<String>) -> anyhow::Result<Vec<(Lang, &str)>> {
         .collect()
 }
 
-/// Writes the demo content into an empty store, in one transaction.
+/// Writes the demo content into an empty store, in one transaction, and
+/// the demo's staff accounts.
 pub async fn load(store: &Store, now: Timestamp) -> anyhow::Result<Loaded> {
+    let loaded = load_content(store, now).await?;
+    let default_lang = Lang::parse("be").map_err(|e| anyhow!("{e}"))?;
+    add_logins(store, default_lang, now).await?;
+    Ok(loaded)
+}
+
+async fn load_content(store: &Store, now: Timestamp) -> anyhow::Result<Loaded> {
     let site: Site = toml::from_str(SITE).context("demo/site.toml")?;
     let editions: Vec<DemoEdition> = EDITIONS
         .iter()
@@ -271,6 +330,13 @@ pub async fn load(store: &Store, now: Timestamp) -> anyhow::Result<Loaded> {
                     e.number
                 );
             }
+            // The demo's stories were written in Belarusian and translated.
+            let original = c
+                .versions
+                .keys()
+                .find(|k| *k == "be")
+                .or(c.versions.keys().next())
+                .cloned();
             for (code, v) in &c.versions {
                 w.version(
                     &NewVersion {
@@ -287,6 +353,10 @@ pub async fn load(store: &Store, now: Timestamp) -> anyhow::Result<Loaded> {
                 )
                 .await?;
                 loaded.versions += 1;
+                if let Some(original) = original.as_deref().filter(|o| *o != code) {
+                    w.mark_translation(commentary_id, lang_of(code)?, lang_of(original)?)
+                        .await?;
+                }
             }
         }
     }

@@ -40,6 +40,11 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
+    /// Manage staff accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Copy a whole site into an empty database (SQLite to PostgreSQL, or back).
     ///
     /// The source is the site's configured database unless --from names
@@ -54,6 +59,43 @@ enum Command {
         #[arg(long, value_name = "URL")]
         to: String,
     },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a staff account. The password is read from the terminal (or,
+    /// when input is not a terminal, from the first line of standard input);
+    /// it is never a command-line argument.
+    Add {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// The person's email address, used to sign in.
+        #[arg(long)]
+        email: String,
+        /// admin, editor, author or translator.
+        #[arg(long)]
+        role: String,
+        /// The name shown in the workspace (default: the email's local part).
+        #[arg(long)]
+        name: Option<String>,
+        /// The workspace's language for this person (default: the site's default language).
+        #[arg(long)]
+        lang: Option<String>,
+    },
+}
+
+fn read_password() -> anyhow::Result<String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let again = rpassword::prompt_password("Password again: ")?;
+        anyhow::ensure!(first == again, "the two passwords differ");
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\n', '\r']).to_owned())
+    }
 }
 
 fn init_logs(filter: &str) {
@@ -125,10 +167,70 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
                     loaded.versions
                 );
             }
+            println!(
+                "Demo logins at /workspace/ (password {}):",
+                sitrep::demo::DEMO_PASSWORD
+            );
+            for (email, role, _, _) in sitrep::demo::DEMO_LOGINS {
+                println!("  {email:28} {}", role.as_str());
+            }
             if no_serve {
                 return Ok(());
             }
             run(&config, store, "sitrep demo").await
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    site,
+                    email,
+                    role,
+                    name,
+                    lang,
+                },
+        } => {
+            let config = Config::resolve(&site, None)?;
+            init_logs(&config.log);
+            let role = sitrep_core::Role::parse(&role).ok_or_else(|| {
+                anyhow::anyhow!("unknown role {role:?}: use admin, editor, author or translator")
+            })?;
+            anyhow::ensure!(
+                sitrep_web::workspace::valid_email(email.trim()),
+                "{email:?} is not an email address"
+            );
+            let ui_lang = match lang {
+                Some(l) => sitrep_core::Lang::parse(&l)?,
+                None => config.default_language,
+            };
+            let password = read_password()?;
+            let hash = sitrep_auth::hash_password(&password)?;
+            let store = sitrep::open_store(&config).await?;
+            let local = email.split('@').next().unwrap_or(&email).to_owned();
+            let user = sitrep_store::NewUser {
+                email: email.trim(),
+                name: name.as_deref().unwrap_or(&local),
+                role,
+                password_hash: &hash,
+                ui_lang,
+                author_id: None,
+            };
+            let now = jiff::Timestamp::now().as_second();
+            store.create_user(&user, now).await?;
+            store
+                .audit(
+                    None,
+                    "staff-added",
+                    email.trim(),
+                    &format!("{} (command line)", role.as_str()),
+                    now,
+                )
+                .await?;
+            println!(
+                "Added {} as {}. They can sign in at /workspace/login.",
+                email.trim(),
+                role.as_str()
+            );
+            Ok(())
         }
         Command::Copy { site, from, to } => {
             let config = Config::resolve(&site, None)?;

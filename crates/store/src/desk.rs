@@ -387,6 +387,22 @@ impl Writer {
         Ok(id)
     }
 
+    /// Records that a version was translated from `source`'s current text.
+    pub async fn mark_translation(
+        &mut self,
+        commentary_id: i64,
+        lang: Lang,
+        source: Lang,
+    ) -> Result<()> {
+        sqlx::query("UPDATE commentary_versions SET source_lang = $1 WHERE commentary_id = $2 AND lang = $3")
+            .bind(source.as_str())
+            .bind(commentary_id)
+            .bind(lang.as_str())
+            .execute(self.conn())
+            .await?;
+        self.confirm_translation(commentary_id, lang).await
+    }
+
     /// A translator confirms a translation matches its source's current text.
     pub async fn confirm_translation(&mut self, commentary_id: i64, lang: Lang) -> Result<()> {
         sqlx::query(

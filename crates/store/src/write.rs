@@ -66,15 +66,20 @@ impl Writer {
         Ok(())
     }
 
-    /// Deletes all content (the demo's `--reset`).
+    /// Deletes all content and staff (the demo's `--reset`).
     pub async fn clear_content(&mut self) -> Result<()> {
         for table in [
             "DELETE FROM commentary_authors",
+            "DELETE FROM version_revisions",
             "DELETE FROM commentary_versions",
             "DELETE FROM commentaries",
             "DELETE FROM editions",
             "DELETE FROM page_versions",
             "DELETE FROM pages",
+            "DELETE FROM sessions",
+            "DELETE FROM login_failures",
+            "DELETE FROM audit_log",
+            "DELETE FROM users",
             "DELETE FROM author_names",
             "DELETE FROM authors",
             "DELETE FROM assessment_labels",

@@ -82,6 +82,12 @@ pub async fn remember_language(
 const ASSETS: &[(&str, &str, &str, &str)] = &[
     ("site", "css", "text/css; charset=utf-8", sitrep_render::CSS),
     ("icon", "svg", "image/svg+xml", sitrep_render::ICON),
+    (
+        "workspace",
+        "css",
+        "text/css; charset=utf-8",
+        sitrep_render::WORKSPACE_CSS,
+    ),
 ];
 
 static ASSET_NAMES: LazyLock<Vec<String>> = LazyLock::new(|| {

@@ -13,6 +13,7 @@ mod error;
 mod headers;
 mod pages;
 mod views;
+pub mod workspace;
 
 use std::sync::Arc;
 
@@ -114,6 +115,11 @@ impl AppState {
         Ok(catalog)
     }
 
+    /// The address of a static file (`"site"`, `"icon"`, `"workspace"`).
+    pub fn asset(&self, stem: &str) -> String {
+        headers::asset_href(stem)
+    }
+
     pub fn now(&self) -> Timestamp {
         (self.clock)()
     }
@@ -144,6 +150,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/{lang}/trends/", get(pages::trends))
         .route("/{lang}/trends/{slug}/", get(pages::trend))
         .route("/{lang}/pages/{slug}/", get(pages::static_page))
+        .merge(workspace::router())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
