@@ -185,3 +185,48 @@ fn two_nodes_migrating_at_once_both_succeed() {
     let out = site.cmd().args(["demo", "--no-serve"]).output().unwrap();
     assert!(out.status.success(), "{out:?}");
 }
+
+#[test]
+fn user_add_reads_the_password_from_stdin_never_an_argument() {
+    use std::io::Write;
+    let site = BinSite::new();
+    let add = |email: &str, role: &str, password: &str| {
+        let mut child = site
+            .cmd()
+            .args(["user", "add", "--email", email, "--role", role])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = add("chief@example.org", "admin", "a long admin password");
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Added chief@example.org as admin"));
+    let out = add("chief@example.org", "admin", "a long admin password");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already taken"));
+    let out = add("second@example.org", "admin", "short");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("at least 10 characters"),
+        "{out:?}"
+    );
+    let out = add("third@example.org", "overlord", "a long admin password");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("unknown role"),
+        "{out:?}"
+    );
+    let out = add("not-an-email", "editor", "a long admin password");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("is not an email address"),
+        "{out:?}"
+    );
+    let out = sitrep().args(["user", "add", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        help.contains("--email") && !help.contains("--password"),
+        "{help}"
+    );
+}

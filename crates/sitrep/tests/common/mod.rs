@@ -30,6 +30,7 @@ pub struct Site {
     pub router: axum::Router,
 }
 
+#[derive(Debug)]
 pub struct Page {
     pub status: StatusCode,
     pub headers: HeaderMap,
@@ -139,6 +140,101 @@ impl Site {
         self.get_with(path, &[]).await
     }
 
+    /// A form POST, as a browser on this site sends it.
+    pub async fn post(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+        fields: &[(&str, &str)],
+    ) -> Page {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        self.send(
+            "POST",
+            path,
+            headers,
+            body,
+            "application/x-www-form-urlencoded",
+        )
+        .await
+    }
+
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: String,
+        content_type: &str,
+    ) -> Page {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("content-type", content_type);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = self
+            .router
+            .clone()
+            .oneshot(req.body(Body::from(body)).expect("request"))
+            .await
+            .expect("router answers");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        Page {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// Signs a staff member in and sets their workspace to English, so
+    /// tests can read its messages; panics if that fails.
+    pub async fn login(&self, email: &str) -> Staff {
+        let staff = self
+            .try_login(email, sitrep::demo::DEMO_PASSWORD)
+            .await
+            .expect("login works");
+        let page = staff
+            .post(self, "/workspace/account", &[("ui_lang", "en")])
+            .await;
+        assert_eq!(
+            page.status,
+            StatusCode::OK,
+            "switching the workspace to English"
+        );
+        staff
+    }
+
+    pub async fn try_login(&self, email: &str, password: &str) -> Result<Staff, Page> {
+        let page = self
+            .post(
+                "/workspace/login",
+                &[],
+                &[("email", email), ("password", password)],
+            )
+            .await;
+        let Some(cookie) = page
+            .header("set-cookie")
+            .split(';')
+            .next()
+            .filter(|c| c.starts_with("sitrep_staff=") && c.len() > 20)
+            .map(str::to_owned)
+        else {
+            return Err(page);
+        };
+        let account = self
+            .get_with("/workspace/account", &[("cookie", &cookie)])
+            .await;
+        let csrf = hidden(&account.body, "csrf").expect("a CSRF token on the account page");
+        Ok(Staff { cookie, csrf })
+    }
+
     pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Page {
         let mut req = Request::builder().uri(path);
         for (k, v) in headers {
@@ -201,4 +297,32 @@ pub fn links(html: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// A signed-in staff member's cookie and CSRF token.
+#[derive(Clone, Debug)]
+pub struct Staff {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+impl Staff {
+    pub async fn get(&self, site: &Site, path: &str) -> Page {
+        site.get_with(path, &[("cookie", &self.cookie)]).await
+    }
+
+    /// POSTs a form with this person's session and CSRF token.
+    pub async fn post(&self, site: &Site, path: &str, fields: &[(&str, &str)]) -> Page {
+        let mut all: Vec<(&str, &str)> = vec![("csrf", &self.csrf)];
+        all.extend_from_slice(fields);
+        site.post(path, &[("cookie", &self.cookie)], &all).await
+    }
+}
+
+/// The value of a hidden form field.
+pub fn hidden(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    let end = start + html[start..].find('"')?;
+    Some(html[start..end].to_owned())
 }

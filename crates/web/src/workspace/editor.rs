@@ -527,7 +527,7 @@ async fn editor_page(
         "is_translation": version.map_or(source.is_some(), |v| v.source_lang.is_some()),
         "source": source.filter(|s| s.lang != vlang).map(|s| json!({"lang": s.lang.as_str(), "name": app.i18n.endonym(s.lang), "title": s.title, "lead": s.lead, "body": s.body})),
         "form": {"slug": slug, "title": title, "lead": lead, "body": body, "base": base},
-        "preview": {"title": title, "lead": lead, "body": body, "assessment": assessment.1, "assessment_key": assessment.0},
+        "preview": {"title": title, "lead": lead, "body": body, "assessment": assessment.1, "assessment_key": assessment.0, "trend": null, "fallback": false, "lang": vlang.as_str()},
         "conflict": conflict.map(|v| json!({"title": v.title, "lead": v.lead, "body": v.body, "revision": v.revision})),
         "statuses": statuses,
         "versions": versions,

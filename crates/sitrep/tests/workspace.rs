@@ -1,0 +1,843 @@
+//! The editorial workspace through the real router, on either backend.
+
+mod common;
+
+use common::{NOW, Site, Staff, hidden};
+use http::StatusCode;
+
+const ADMIN: &str = "admin@varesia.example";
+const EDITOR: &str = "editor@varesia.example";
+const AUTHOR: &str = "author@varesia.example";
+const TRANSLATOR: &str = "translator@varesia.example";
+
+/// The commentary that has a version with this slug, in any state.
+async fn id_of(site: &Site, slug: &str) -> i64 {
+    site.store
+        .desk_commentaries(None)
+        .await
+        .unwrap()
+        .iter()
+        .find(|c| c.versions.iter().any(|v| v.slug == slug))
+        .map(|c| c.id)
+        .unwrap_or_else(|| panic!("no commentary {slug}"))
+}
+
+async fn revision(site: &Site, id: i64, lang: &str) -> String {
+    let c = site.store.desk_commentary(id).await.unwrap().unwrap();
+    c.version(sitrep_core::Lang::parse(lang).unwrap())
+        .unwrap()
+        .revision
+        .to_string()
+}
+
+#[tokio::test]
+async fn signing_in_gives_a_strict_cookie_and_a_session_every_node_knows() {
+    let site = Site::demo().await;
+    let page = site
+        .post(
+            "/workspace/login",
+            &[],
+            &[("email", EDITOR), ("password", "varesia-demo")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let cookie = page.header("set-cookie");
+    for part in [
+        "sitrep_staff=",
+        "HttpOnly",
+        "SameSite=Strict",
+        "Path=/workspace",
+    ] {
+        assert!(cookie.contains(part), "{cookie}");
+    }
+    let staff = site.login(EDITOR).await;
+    // The session lives in the database: another node honours it.
+    let other = site.second_node().await;
+    let req = http::Request::builder()
+        .uri("/workspace/")
+        .header("cookie", &staff.cookie)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let res = tower::ServiceExt::oneshot(other, req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    // The database keeps only a hash of the token.
+    let token = staff.cookie.trim_start_matches("sitrep_staff=");
+    let hash = sitrep_auth::token_hash(token);
+    assert!(site.store.session(&hash, NOW).await.unwrap().is_some());
+    assert!(site.store.session(token, NOW).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn strangers_are_sent_to_the_login_page_and_wrong_passwords_fail() {
+    let site = Site::demo().await;
+    let page = site.get("/workspace/").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.header("location"), "/workspace/login");
+    let login = site
+        .get_with("/workspace/login", &[("accept-language", "ru")])
+        .await;
+    assert!(login.body.contains("Вход в редакцию"), "{}", login.body);
+    for (email, password) in [
+        (EDITOR, "wrong-password"),
+        ("nobody@varesia.example", "varesia-demo"),
+        ("", ""),
+        (EDITOR, &"x".repeat(5000)),
+    ] {
+        let page = site.try_login(email, password).await.expect_err("refused");
+        assert_eq!(page.status, StatusCode::UNAUTHORIZED, "{email}");
+        assert!(
+            page.body.contains("The email or password is not right")
+                || page.body.contains("Няправільны"),
+            "{}",
+            page.body
+        );
+    }
+    // A forged cookie opens nothing.
+    let page = site
+        .get_with("/workspace/", &[("cookie", "sitrep_staff=0000")])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn logins_are_throttled_per_account_and_per_address() {
+    let site = Site::demo().await;
+    for _ in 0..5 {
+        assert!(site.try_login(AUTHOR, "not-the-password").await.is_err());
+    }
+    // Even the right password waits now.
+    let page = site
+        .try_login(AUTHOR, "varesia-demo")
+        .await
+        .expect_err("throttled");
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    // Other accounts are not affected...
+    site.login(EDITOR).await;
+    // ...unless one address tries many accounts.
+    for i in 0..20 {
+        let email = format!("guess{i}@varesia.example");
+        site.post(
+            "/workspace/login",
+            &[("x-forwarded-for", "203.0.113.9")],
+            &[("email", &email), ("password", "x")],
+        )
+        .await;
+    }
+    let page = site
+        .post(
+            "/workspace/login",
+            &[("x-forwarded-for", "203.0.113.9")],
+            &[("email", TRANSLATOR), ("password", "varesia-demo")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    // After the window the account can sign in again.
+    site.set_now(NOW + 16 * 60);
+    site.login(AUTHOR).await;
+}
+
+#[tokio::test]
+async fn forms_without_the_token_or_from_another_site_are_refused() {
+    let site = Site::demo().await;
+    let staff = site.login(EDITOR).await;
+    let id = id_of(&site, "the-central-bank-buys-time").await;
+    let path = format!("/workspace/commentaries/{id}/en/status");
+    for (headers, csrf) in [
+        (vec![("cookie", staff.cookie.as_str())], ""),
+        (vec![("cookie", staff.cookie.as_str())], "0123"),
+        (
+            vec![
+                ("cookie", staff.cookie.as_str()),
+                ("origin", "https://evil.example"),
+            ],
+            staff.csrf.as_str(),
+        ),
+    ] {
+        let page = site
+            .post(&path, &headers, &[("csrf", csrf), ("to", "draft")])
+            .await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{headers:?}");
+    }
+    assert_eq!(
+        site.get("/en/commentaries/the-central-bank-buys-time/")
+            .await
+            .status,
+        StatusCode::OK
+    );
+    // The real form works: the English version is withdrawn.
+    let page = staff.post(&site, &path, &[("to", "draft")]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        site.get("/en/commentaries/the-central-bank-buys-time/")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn signing_out_here_and_everywhere() {
+    let site = Site::demo().await;
+    let laptop = site.login(EDITOR).await;
+    let phone = site.login(EDITOR).await;
+    let page = laptop.post(&site, "/workspace/logout", &[]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(page.header("set-cookie").contains("Max-Age=0"));
+    assert_eq!(
+        laptop.get(&site, "/workspace/").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(phone.get(&site, "/workspace/").await.status, StatusCode::OK);
+    let tablet = site.login(EDITOR).await;
+    tablet
+        .post(&site, "/workspace/logout-everywhere", &[])
+        .await;
+    assert_eq!(
+        phone.get(&site, "/workspace/").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        tablet.get(&site, "/workspace/").await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+/// Every workspace route, as every role and as a stranger.
+#[tokio::test]
+async fn every_route_allows_exactly_the_roles_it_should() {
+    // (method, route, who may) — route ids are filled in per site.
+    #[derive(Clone, Copy)]
+    enum May {
+        All,
+        Writers,
+        Editors,
+        Translators,
+        Admins,
+    }
+    let routes: Vec<(&str, &str, May)> = vec![
+        ("GET", "/workspace/", May::All),
+        ("GET", "/workspace/account", May::All),
+        ("POST", "/workspace/account", May::All),
+        ("GET", "/workspace/commentaries/new", May::Writers),
+        ("POST", "/workspace/commentaries/new", May::Writers),
+        ("GET", "/workspace/commentaries/{bank}/be", May::All),
+        ("GET", "/workspace/commentaries/{bank}/be/history", May::All),
+        ("POST", "/workspace/commentaries/{bank}/be", May::Editors),
+        (
+            "POST",
+            "/workspace/commentaries/{fuel}/en",
+            May::Translators,
+        ),
+        (
+            "POST",
+            "/workspace/commentaries/{bank}/be/status",
+            May::Editors,
+        ),
+        ("GET", "/workspace/staff", May::Admins),
+        ("POST", "/workspace/staff", May::Admins),
+        ("GET", "/workspace/audit", May::Admins),
+    ];
+    for who in [
+        Some(ADMIN),
+        Some(EDITOR),
+        Some(AUTHOR),
+        Some(TRANSLATOR),
+        None,
+    ] {
+        let site = Site::demo().await;
+        let bank = id_of(&site, "the-central-bank-buys-time").await.to_string();
+        let fuel = id_of(&site, "zamarozhanyya-tseny-pustyya-zaprauki")
+            .await
+            .to_string();
+        let staff = match who {
+            Some(email) => site.login(email).await,
+            None => Staff {
+                cookie: "sitrep_staff=none".into(),
+                csrf: "none".into(),
+            },
+        };
+        for (n, (method, route, may)) in routes.iter().enumerate() {
+            let path = route.replace("{bank}", &bank).replace("{fuel}", &fuel);
+            let allowed = match (who, may) {
+                (None, _) => false,
+                (_, May::All) => true,
+                (Some(e), May::Writers) => e != TRANSLATOR,
+                (Some(e), May::Editors) => e == ADMIN || e == EDITOR,
+                (Some(e), May::Translators) => e != AUTHOR,
+                (Some(e), May::Admins) => e == ADMIN,
+            };
+            let page = if *method == "GET" {
+                staff.get(&site, &path).await
+            } else {
+                let slug = format!("route-test-{n}");
+                let fields: Vec<(&str, &str)> = vec![
+                    ("base", "1"),
+                    ("slug", &slug),
+                    ("title", "T"),
+                    ("lead", "L"),
+                    ("body", "B"),
+                    ("action", "save"),
+                    ("to", "published"),
+                    ("edition_id", "1"),
+                    ("trend_id", "1"),
+                    ("assessment_id", "1"),
+                    ("lang", "en"),
+                    ("email", "new.person@varesia.example"),
+                    ("name", "New Person"),
+                    ("role", "author"),
+                    ("password", "a-long-enough-password"),
+                    ("ui_lang", "en"),
+                ];
+                staff.post(&site, &path, &fields).await
+            };
+            let ok = matches!(page.status, StatusCode::OK | StatusCode::SEE_OTHER);
+            let stranger_sent_away = who.is_none()
+                && matches!(page.status, StatusCode::SEE_OTHER | StatusCode::FORBIDDEN);
+            if who.is_none() {
+                assert!(
+                    stranger_sent_away,
+                    "stranger {method} {path}: {}",
+                    page.status
+                );
+                if *method == "GET" {
+                    assert_eq!(page.header("location"), "/workspace/login", "{path}");
+                }
+            } else if allowed {
+                assert!(
+                    ok,
+                    "{who:?} {method} {path} should be allowed: {} {}",
+                    page.status, page.body
+                );
+            } else {
+                assert_eq!(
+                    page.status,
+                    StatusCode::FORBIDDEN,
+                    "{who:?} {method} {path} should be refused"
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_author_writes_a_draft_and_submits_it_but_cannot_publish() {
+    let site = Site::demo().await;
+    let author = site.login(AUTHOR).await;
+    let page = author
+        .post(
+            &site,
+            "/workspace/commentaries/new",
+            &[
+                ("edition_id", "4"),
+                ("trend_id", "3"),
+                ("assessment_id", "2"),
+                ("lang", "be"),
+                ("slug", "novy-tekst"),
+                ("title", "Новы тэкст"),
+                ("lead", "Лід."),
+                ("body", "Цела *тэксту*."),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let path = page
+        .header("location")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let id = id_of(&site, "novy-tekst").await;
+    // Their own draft: editable, with a preview rendered like the public page.
+    let page = author
+        .post(
+            &site,
+            &path,
+            &[
+                ("base", "1"),
+                ("slug", "novy-tekst"),
+                ("title", "Новы тэкст"),
+                ("lead", "Лід."),
+                ("body", "Цела **моцна**."),
+                ("action", "preview"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("<article class=\"commentary\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("<strong>моцна</strong>"));
+    let page = author
+        .post(
+            &site,
+            &path,
+            &[
+                ("base", "1"),
+                ("slug", "novy-tekst"),
+                ("title", "Новы тэкст 2"),
+                ("lead", "Лід."),
+                ("body", "Цела."),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(revision(&site, id, "be").await, "2");
+    // Not on the public site.
+    assert_eq!(
+        site.get("/be/commentaries/novy-tekst/").await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Submit for review: yes. Publish: no.
+    assert_eq!(
+        author
+            .post(&site, &format!("{path}/status"), &[("to", "review")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        author
+            .post(&site, &format!("{path}/status"), &[("to", "published")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    // In review it is no longer the author's to change.
+    let page = author
+        .post(
+            &site,
+            &path,
+            &[
+                ("base", "2"),
+                ("slug", "novy-tekst"),
+                ("title", "X"),
+                ("lead", ""),
+                ("body", ""),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    // The audit log tells the story.
+    let log = site.store.audit_log(50, 0).await.unwrap();
+    let actions: Vec<&str> = log
+        .iter()
+        .filter(|e| e.user_email == AUTHOR)
+        .map(|e| e.action.as_str())
+        .collect();
+    for a in [
+        "login",
+        "commentary-created",
+        "version-saved",
+        "status-review",
+    ] {
+        assert!(actions.contains(&a), "{actions:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_save_on_an_old_revision_is_a_conflict_and_both_texts_are_shown() {
+    let site = Site::demo().await;
+    let id = id_of(&site, "the-central-bank-buys-time").await;
+    let path = format!("/workspace/commentaries/{id}/en");
+    let anna = site.login(EDITOR).await;
+    let boris = site.login(ADMIN).await;
+    let fields = |title: &'static str, body: &'static str| {
+        vec![
+            ("base", "1"),
+            ("slug", "the-central-bank-buys-time"),
+            ("title", title),
+            ("lead", "Lead."),
+            ("body", body),
+            ("action", "save"),
+        ]
+    };
+    assert_eq!(
+        anna.post(&site, &path, &fields("Anna's title", "Anna's body"))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let page = boris
+        .post(&site, &path, &fields("Boris's title", "Boris's body"))
+        .await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    assert!(page.body.contains("Anna&#39;s body"), "theirs shown");
+    assert!(
+        page.body.contains("Boris&#39;s body"),
+        "mine kept in the form"
+    );
+    // Nothing was overwritten.
+    assert!(
+        site.get("/en/commentaries/the-central-bank-buys-time/")
+            .await
+            .body
+            .contains("Anna&#39;s title")
+    );
+    // The next save, based on what Boris now saw, goes through.
+    assert_eq!(hidden(&page.body, "base").as_deref(), Some("2"));
+    let mut merged = fields("Merged title", "Merged body");
+    merged[0] = ("base", "2");
+    assert_eq!(
+        boris.post(&site, &path, &merged).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let history = boris.get(&site, &format!("{path}/history")).await;
+    assert!(history.body.contains("Anna&#39;s title") && history.body.contains("Merged title"));
+}
+
+#[tokio::test]
+async fn a_translation_sits_beside_its_source_and_is_flagged_when_the_source_changes() {
+    let site = Site::demo().await;
+    let id = id_of(&site, "zamarozhanyya-tseny-pustyya-zaprauki").await;
+    let translator = site.login(TRANSLATOR).await;
+    let page = translator
+        .get(&site, &format!("/workspace/commentaries/{id}/en"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Замарожаныя цэны"),
+        "the Belarusian source beside the form"
+    );
+    let page = translator
+        .post(
+            &site,
+            &format!("/workspace/commentaries/{id}/en"),
+            &[
+                ("base", "0"),
+                ("slug", "frozen-prices-empty-pumps"),
+                ("title", "Frozen prices, empty pumps"),
+                ("lead", "A decree froze fuel prices."),
+                ("body", "Within days, stations ran dry."),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let dashboard = translator.get(&site, "/workspace/").await;
+    assert!(!dashboard.body.contains("source changed"));
+    // The editor changes the Belarusian original...
+    let editor = site.login(EDITOR).await;
+    let be = format!("/workspace/commentaries/{id}/be");
+    let rev = revision(&site, id, "be").await;
+    let page = editor
+        .post(
+            &site,
+            &be,
+            &[
+                ("base", &rev),
+                ("slug", "zamarozhanyya-tseny-pustyya-zaprauki"),
+                ("title", "Замарожаныя цэны"),
+                ("lead", "Новы лід."),
+                ("body", "Новы тэкст."),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    // ...and the English translation is flagged until confirmed.
+    let dashboard = translator.get(&site, "/workspace/").await;
+    assert!(
+        dashboard.body.contains("source changed"),
+        "{}",
+        dashboard.body
+    );
+    let en = format!("/workspace/commentaries/{id}/en");
+    let outdated = |c: &sitrep_store::DeskCommentary, l: &str| {
+        c.is_outdated(c.version(sitrep_core::Lang::parse(l).unwrap()).unwrap())
+    };
+    let c = site.store.desk_commentary(id).await.unwrap().unwrap();
+    assert!(outdated(&c, "en") && outdated(&c, "ru"));
+    let page = translator
+        .post(
+            &site,
+            &en,
+            &[
+                ("base", "1"),
+                ("slug", "x"),
+                ("title", "x"),
+                ("lead", ""),
+                ("body", ""),
+                ("action", "confirm"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let c = site.store.desk_commentary(id).await.unwrap().unwrap();
+    assert!(
+        !outdated(&c, "en") && outdated(&c, "ru"),
+        "only the confirmed translation is cleared"
+    );
+    // Confirming changed nothing in the text.
+    assert_eq!(
+        c.version(sitrep_core::Lang::parse("en").unwrap())
+            .unwrap()
+            .title,
+        "Frozen prices, empty pumps"
+    );
+}
+
+#[tokio::test]
+async fn scheduled_publication_follows_the_clock_on_the_public_site() {
+    let site = Site::demo().await;
+    let id = id_of(&site, "the-army-gets-a-public-order-mandate").await;
+    let editor = site.login(EDITOR).await;
+    let path = format!("/workspace/commentaries/{id}/en/status");
+    // Tomorrow 09:00 UTC, from NOW (2026-11-28 12:00).
+    let page = editor
+        .post(
+            &site,
+            &path,
+            &[("to", "published"), ("publish_at", "2026-11-29T09:00")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let public = "/en/commentaries/the-army-gets-a-public-order-mandate/";
+    assert_eq!(site.get(public).await.status, StatusCode::NOT_FOUND);
+    let dashboard = editor.get(&site, "/workspace/").await;
+    assert!(
+        dashboard
+            .body
+            .contains("scheduled for 2026-11-29 09:00 UTC"),
+        "{}",
+        dashboard.body
+    );
+    let nine = 1_795_942_800; // 2026-11-29 09:00 UTC
+    site.set_now(nine - 1);
+    assert_eq!(site.get(public).await.status, StatusCode::NOT_FOUND);
+    site.set_now(nine);
+    assert_eq!(site.get(public).await.status, StatusCode::OK);
+    // The session has lapsed over the night (12 hours idle).
+    assert_eq!(
+        editor.get(&site, "/workspace/").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let editor = site.login(EDITOR).await;
+    // A time that is not a time is refused, nothing changed.
+    let page = editor
+        .post(
+            &site,
+            &path,
+            &[("to", "published"), ("publish_at", "tomorrow-ish")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.body);
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_clear_answer_and_keeps_what_was_typed() {
+    let site = Site::demo().await;
+    let editor = site.login(EDITOR).await;
+    let id = id_of(&site, "the-central-bank-buys-time").await;
+    let path = format!("/workspace/commentaries/{id}/en");
+    let huge = "x".repeat(200_001);
+    let cases: Vec<(&str, &str, &str, &str)> = vec![
+        (
+            "Bad Slug!",
+            "Title",
+            "my typed body one",
+            "The address may contain only",
+        ),
+        ("ok-slug", "", "my typed body two", "A title is needed"),
+        ("ok-slug", "Title", &huge, "is longer than 200000"),
+        (
+            "tsentrabank-vyihrae-chas",
+            "Title",
+            "my typed body three",
+            "The address may contain",
+        ),
+    ];
+    for (slug, title, body, message) in cases.iter().take(3) {
+        let page = editor
+            .post(
+                &site,
+                &path,
+                &[
+                    ("base", "1"),
+                    ("slug", slug),
+                    ("title", title),
+                    ("lead", "L"),
+                    ("body", body),
+                    ("action", "save"),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{slug}");
+        assert!(
+            page.body.contains(message),
+            "{message}: {}",
+            page.body.len()
+        );
+        if body.len() < 100 {
+            assert!(page.body.contains(body), "the typed text is kept");
+        }
+    }
+    // A slug another English text uses is a conflict, text kept.
+    let page = editor
+        .post(
+            &site,
+            &path,
+            &[
+                ("base", "1"),
+                ("slug", "trouble-on-the-lestonian-border"),
+                ("title", "T"),
+                ("lead", "L"),
+                ("body", "my typed body four"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    assert!(
+        page.body.contains("my typed body four") && page.body.contains("already uses this address")
+    );
+    // Garbage forms and ids.
+    let page = site
+        .post(&path, &[("cookie", &editor.cookie)], &[("nonsense", "1")])
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for bad in [
+        "/workspace/commentaries/abc/en",
+        "/workspace/commentaries/999999/en",
+        "/workspace/commentaries/1/xx",
+        "/workspace/commentaries/-1/en/history",
+    ] {
+        assert_eq!(
+            editor.get(&site, bad).await.status,
+            StatusCode::NOT_FOUND,
+            "{bad}"
+        );
+    }
+    let page = editor
+        .post(&site, &format!("{path}/status"), &[("to", "gone")])
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn script_typed_into_the_workspace_never_runs_anywhere() {
+    let site = Site::demo().await;
+    let editor = site.login(EDITOR).await;
+    let id = id_of(&site, "the-central-bank-buys-time").await;
+    let path = format!("/workspace/commentaries/{id}/en");
+    let payload = "<script>alert(1)</script><img src=x onerror=alert(2)>\"><svg onload=alert(3)>";
+    let page = editor
+        .post(
+            &site,
+            &path,
+            &[
+                ("base", "1"),
+                ("slug", "the-central-bank-buys-time"),
+                ("title", payload),
+                ("lead", payload),
+                ("body", payload),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    for p in [
+        editor.get(&site, &path).await,
+        editor.get(&site, "/workspace/").await,
+        editor.get(&site, &format!("{path}/history")).await,
+        site.get("/en/commentaries/the-central-bank-buys-time/")
+            .await,
+        site.get("/en/editions/2/").await,
+    ] {
+        let b = p.body.to_ascii_lowercase();
+        for bad in ["<script>alert", "<img src=x", "<svg onload"] {
+            assert!(!b.contains(bad), "{bad} in a page");
+        }
+    }
+}
+
+#[tokio::test]
+async fn admins_add_staff_and_choose_their_workspace_language() {
+    let site = Site::demo().await;
+    let admin = site.login(ADMIN).await;
+    let page = admin
+        .post(
+            &site,
+            "/workspace/staff",
+            &[
+                ("email", "new@varesia.example"),
+                ("name", "New"),
+                ("role", "translator"),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(
+        page.body.contains("new@varesia.example"),
+        "typed email kept"
+    );
+    let page = admin
+        .post(
+            &site,
+            "/workspace/staff",
+            &[
+                ("email", "new@varesia.example"),
+                ("name", "New"),
+                ("role", "translator"),
+                ("password", "long-enough-pw"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let page = admin
+        .post(
+            &site,
+            "/workspace/staff",
+            &[
+                ("email", "NEW@varesia.example"),
+                ("name", "New"),
+                ("role", "translator"),
+                ("password", "long-enough-pw"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    let page = admin
+        .post(
+            &site,
+            "/workspace/staff",
+            &[
+                ("email", "a@b.c"),
+                ("name", "X"),
+                ("role", "root"),
+                ("password", "long-enough-pw"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    let newbie = site
+        .try_login("new@varesia.example", "long-enough-pw")
+        .await
+        .expect("the new account signs in");
+    // They switch the workspace to Russian.
+    assert_eq!(
+        newbie
+            .post(&site, "/workspace/account", &[("ui_lang", "ru")])
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert!(
+        newbie
+            .get(&site, "/workspace/")
+            .await
+            .body
+            .contains("Эта неделя")
+    );
+    assert_eq!(
+        newbie
+            .post(&site, "/workspace/account", &[("ui_lang", "xx")])
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+}
