@@ -69,6 +69,14 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("ws_staff.html", include_str!("../templates/ws_staff.html")),
     ("ws_audit.html", include_str!("../templates/ws_audit.html")),
+    (
+        "ws_editions.html",
+        include_str!("../templates/ws_editions.html"),
+    ),
+    (
+        "ws_edition.html",
+        include_str!("../templates/ws_edition.html"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

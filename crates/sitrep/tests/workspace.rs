@@ -233,6 +233,17 @@ async fn every_route_allows_exactly_the_roles_it_should() {
             "/workspace/commentaries/{bank}/be/status",
             May::Editors,
         ),
+        ("GET", "/workspace/editions", May::Editors),
+        ("POST", "/workspace/editions", May::Editors),
+        ("GET", "/workspace/editions/{ed}", May::Editors),
+        ("POST", "/workspace/editions/{ed}", May::Editors),
+        ("POST", "/workspace/editions/{ed}/move", May::Editors),
+        ("POST", "/workspace/commentaries/{bank}/facts", May::Editors),
+        (
+            "POST",
+            "/workspace/commentaries/{bank}/ru/restore",
+            May::Editors,
+        ),
         ("GET", "/workspace/staff", May::Admins),
         ("POST", "/workspace/staff", May::Admins),
         ("GET", "/workspace/audit", May::Admins),
@@ -257,7 +268,10 @@ async fn every_route_allows_exactly_the_roles_it_should() {
             },
         };
         for (n, (method, route, may)) in routes.iter().enumerate() {
-            let path = route.replace("{bank}", &bank).replace("{fuel}", &fuel);
+            let path = route
+                .replace("{bank}", &bank)
+                .replace("{fuel}", &fuel)
+                .replace("{ed}", "2");
             let allowed = match (who, may) {
                 (None, _) => false,
                 (_, May::All) => true,
@@ -287,6 +301,13 @@ async fn every_route_allows_exactly_the_roles_it_should() {
                     ("role", "author"),
                     ("password", "a-long-enough-password"),
                     ("ui_lang", "en"),
+                    ("week_start", "2026-12-07"),
+                    ("commentary", &bank),
+                    ("dir", "up"),
+                    ("revision", "1"),
+                    ("web_at", ""),
+                    ("email_at", ""),
+                    ("authors", "1"),
                 ];
                 staff.post(&site, &path, &fields).await
             };
@@ -839,5 +860,192 @@ async fn admins_add_staff_and_choose_their_workspace_language() {
             .await
             .status,
         StatusCode::BAD_REQUEST
+    );
+}
+
+#[tokio::test]
+async fn an_editor_builds_the_edition_orders_it_and_sets_its_web_time() {
+    let site = Site::demo().await;
+    let editor = site.login(EDITOR).await;
+    // A new edition for next week.
+    let page = editor
+        .post(
+            &site,
+            "/workspace/editions",
+            &[("week_start", "2026-11-30")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let builder = page.header("location").to_owned();
+    let page = editor.get(&site, &builder).await;
+    assert!(
+        page.body.contains("Edition 5") && page.body.contains("November 30 – December 6, 2026"),
+        "{}",
+        page.body
+    );
+    let page = editor
+        .post(&site, "/workspace/editions", &[("week_start", "someday")])
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(page.body.contains("someday"), "typed value kept");
+
+    // Reorder edition 2: the economy piece first; the public page follows.
+    let bank = id_of(&site, "the-central-bank-buys-time").await.to_string();
+    let public_order = |body: &str| {
+        body.find("the-central-bank-buys-time").unwrap()
+            < body.find("stas-takes-the-keys-to-the-regions").unwrap()
+    };
+    assert!(!public_order(&site.get("/en/editions/2/").await.body));
+    for _ in 0..3 {
+        let page = editor
+            .post(
+                &site,
+                "/workspace/editions/2/move",
+                &[("commentary", &bank), ("dir", "up")],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER);
+    }
+    // The edition page groups by trend; the home page of that week follows the edition order.
+    let desk = site.store.desk_commentaries(Some(2)).await.unwrap();
+    assert_eq!(desk[0].id.to_string(), bank);
+
+    // Web time for the new edition; a bad time is refused.
+    let id = builder.rsplit('/').next().unwrap();
+    let page = editor
+        .post(
+            &site,
+            &format!("/workspace/editions/{id}"),
+            &[
+                ("web_at", "2026-12-07T08:00"),
+                ("email_at", "2026-12-06T18:00"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let page = editor
+        .post(
+            &site,
+            &format!("/workspace/editions/{id}"),
+            &[("web_at", "soon"), ("email_at", "")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    let eds = site.store.desk_editions().await.unwrap();
+    let e = eds.iter().find(|e| e.id.to_string() == id).unwrap();
+    assert_eq!(e.web_at, Some(1_796_630_400)); // 2026-12-07 08:00 UTC
+}
+
+#[tokio::test]
+async fn an_editor_moves_a_commentary_to_another_trend() {
+    let site = Site::demo().await;
+    let editor = site.login(EDITOR).await;
+    let bank = id_of(&site, "the-central-bank-buys-time").await;
+    let catalog = site.store.catalog().await.unwrap();
+    let society = catalog.trend_by_slug("society").unwrap().id.to_string();
+    let c = site.store.desk_commentary(bank).await.unwrap().unwrap();
+    let page = editor
+        .post(
+            &site,
+            &format!("/workspace/commentaries/{bank}/facts"),
+            &[
+                ("edition_id", &c.edition_id.to_string()),
+                ("trend_id", &society),
+                ("assessment_id", &c.assessment_id.to_string()),
+                ("authors", "1"),
+                ("authors", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(
+        site.get("/en/trends/society/")
+            .await
+            .body
+            .contains("the-central-bank-buys-time")
+    );
+    assert!(
+        !site
+            .get("/en/trends/economy/")
+            .await
+            .body
+            .contains("the-central-bank-buys-time")
+    );
+    assert_eq!(
+        site.store
+            .desk_commentary(bank)
+            .await
+            .unwrap()
+            .unwrap()
+            .authors,
+        vec![1, 2]
+    );
+    let page = editor
+        .post(
+            &site,
+            &format!("/workspace/commentaries/{bank}/facts"),
+            &[
+                ("edition_id", "999"),
+                ("trend_id", "x"),
+                ("assessment_id", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn history_shows_what_changed_and_restores_an_old_revision() {
+    let site = Site::demo().await;
+    let editor = site.login(EDITOR).await;
+    let id = id_of(&site, "the-central-bank-buys-time").await;
+    let path = format!("/workspace/commentaries/{id}/en");
+    let save = |base: &'static str, body: &'static str| {
+        vec![
+            ("base", base),
+            ("slug", "the-central-bank-buys-time"),
+            ("title", "The central bank buys time"),
+            ("lead", "Lead."),
+            ("body", body),
+            ("action", "save"),
+        ]
+    };
+    assert_eq!(
+        editor
+            .post(&site, &path, &save("1", "The rate rose by two points."))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        editor
+            .post(&site, &path, &save("2", "The rate rose by three points."))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let history = editor.get(&site, &format!("{path}/history")).await;
+    assert!(
+        history.body.contains("<del>two</del>") && history.body.contains("<ins>three</ins>"),
+        "{}",
+        history.body
+    );
+    let page = editor
+        .post(&site, &format!("{path}/restore"), &[("revision", "2")])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(
+        site.get("/en/commentaries/the-central-bank-buys-time/")
+            .await
+            .body
+            .contains("by two points")
+    );
+    assert_eq!(revision(&site, id, "en").await, "4");
+    assert_eq!(
+        editor
+            .post(&site, &format!("{path}/restore"), &[("revision", "99")])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
     );
 }

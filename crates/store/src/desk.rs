@@ -419,6 +419,48 @@ impl Writer {
         Ok(())
     }
 
+    /// Sets when an edition goes out by email and on the web (`None`: not
+    /// yet decided; the web time is what makes it public).
+    pub async fn set_edition_times(
+        &mut self,
+        id: i64,
+        email_at: Option<Timestamp>,
+        web_at: Option<Timestamp>,
+    ) -> Result<bool> {
+        let done = sqlx::query("UPDATE editions SET email_at = $1, web_at = $2 WHERE id = $3")
+            .bind(email_at)
+            .bind(web_at)
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Puts an edition's commentaries in the given order (ids not in the
+    /// edition are ignored; those left out keep their place after the rest).
+    pub async fn order_commentaries(&mut self, edition_id: i64, order: &[i64]) -> Result<()> {
+        let existing: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM commentaries WHERE edition_id = $1 ORDER BY position, id",
+        )
+        .bind(edition_id)
+        .fetch_all(self.conn())
+        .await?;
+        let mut ordered: Vec<i64> = Vec::with_capacity(existing.len());
+        for id in order.iter().chain(&existing) {
+            if existing.contains(id) && !ordered.contains(id) {
+                ordered.push(*id);
+            }
+        }
+        for (position, id) in ordered.iter().enumerate() {
+            sqlx::query("UPDATE commentaries SET position = $1 WHERE id = $2")
+                .bind(position as i64)
+                .bind(*id)
+                .execute(self.conn())
+                .await?;
+        }
+        Ok(())
+    }
+
     /// The story's facts: trend, assessment, edition, position, authors.
     pub async fn update_commentary(
         &mut self,

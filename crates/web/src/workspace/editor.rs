@@ -40,6 +40,7 @@ pub fn router() -> Router<Arc<AppState>> {
             post(set_status),
         )
         .route("/workspace/commentaries/{id}/{lang}/history", get(history))
+        .route("/workspace/commentaries/{id}/{lang}/restore", post(restore))
 }
 
 /// "2026-11-28 09:00 UTC".
@@ -516,7 +517,16 @@ async fn editor_page(
             })
         })
         .collect();
+    let facts = if staff.user.role.may(Action::ManageEditions) {
+        match facts(app, lang, c).await {
+            Ok(f) => Some(f),
+            Err(e) => return error_response(app, Some(staff), e).await,
+        }
+    } else {
+        None
+    };
     let data = json!({
+        "facts": facts,
         "id": c.id,
         "lang": vlang.as_str(),
         "lang_name": app.i18n.endonym(vlang),
@@ -537,6 +547,30 @@ async fn editor_page(
     let mut res = page(app, Some(staff), lang, "ws_edit.html", &title, data);
     *res.status_mut() = status;
     res
+}
+
+/// The story's facts form: every choice, the current ones selected.
+async fn facts(app: &AppState, lang: Lang, c: &DeskCommentary) -> Result<Value, PageError> {
+    let mut choices = choices(app, lang).await?;
+    let catalog = app.catalog().await?;
+    let authors: Vec<Value> = catalog
+        .authors
+        .iter()
+        .map(|a| {
+            let name = a
+                .names
+                .get(&lang)
+                .or_else(|| a.names.values().next())
+                .map(|(n, _)| n.clone())
+                .unwrap_or_default();
+            json!({"id": a.id, "label": name, "selected": c.authors.contains(&a.id)})
+        })
+        .collect();
+    choices["authors"] = Value::Array(authors);
+    choices["edition_id"] = json!(c.edition_id);
+    choices["trend_id"] = json!(c.trend_id);
+    choices["assessment_id"] = json!(c.assessment_id);
+    Ok(choices)
 }
 
 #[derive(Deserialize)]
@@ -900,20 +934,118 @@ async fn history(
     let users = app.store.users().await.unwrap_or_default();
     let rows: Vec<Value> = revisions
         .iter()
-        .map(|r| {
+        .enumerate()
+        .map(|(i, r)| {
             let who = r.saved_by.and_then(|id| users.iter().find(|u| u.id == id)).map(|u| u.name.clone()).unwrap_or_else(|| "—".into());
-            json!({"revision": r.revision, "at": datetime(r.saved_at), "who": who, "title": r.title, "body": r.body})
+            // Revisions come newest first; each is compared with the one before it.
+            let (title_diff, lead_diff, body_diff) = match revisions.get(i + 1) {
+                Some(prev) => (diff(&prev.title, &r.title), diff(&prev.lead, &r.lead), diff(&prev.body, &r.body)),
+                None => (diff("", &r.title), diff("", &r.lead), diff("", &r.body)),
+            };
+            json!({"revision": r.revision, "at": datetime(r.saved_at), "who": who, "title": r.title,
+                   "title_diff": title_diff, "lead_diff": lead_diff, "body_diff": body_diff, "current": i == 0})
         })
         .collect();
     let title = app
         .i18n
         .t_args(lang, "ws-history-of", &[("title", Arg::Str(&v.title))]);
-    page(
-        &app,
-        Some(&staff),
-        lang,
-        "ws_history.html",
-        &title,
-        json!({"revisions": rows, "back": format!("/workspace/commentaries/{}/{vlang}", c.id)}),
-    )
+    let data = json!({
+        "revisions": rows,
+        "back": format!("/workspace/commentaries/{}/{vlang}", c.id),
+        "restore": can_edit(&staff, &c, v).then(|| format!("/workspace/commentaries/{}/{vlang}/restore", c.id)),
+    });
+    page(&app, Some(&staff), lang, "ws_history.html", &title, data)
+}
+
+/// A word-level diff as runs of unchanged, deleted and inserted text.
+fn diff(old: &str, new: &str) -> Vec<Value> {
+    let mut runs: Vec<(&'static str, String)> = Vec::new();
+    for change in similar::TextDiff::from_words(old, new).iter_all_changes() {
+        let op = match change.tag() {
+            similar::ChangeTag::Equal => "same",
+            similar::ChangeTag::Delete => "del",
+            similar::ChangeTag::Insert => "ins",
+        };
+        match runs.last_mut() {
+            Some((last, text)) if *last == op => text.push_str(change.value()),
+            _ => runs.push((op, change.value().to_owned())),
+        }
+    }
+    runs.into_iter()
+        .map(|(op, text)| json!({"op": op, "text": text}))
+        .collect()
+}
+
+#[derive(Deserialize)]
+struct RestoreForm {
+    csrf: String,
+    revision: i64,
+}
+
+/// Saves an earlier revision's text as the newest revision.
+async fn restore(
+    State(app): App,
+    staff: Staff,
+    headers: HeaderMap,
+    path: Result<Path<(String, String)>, PathRejection>,
+    form: Result<Form<RestoreForm>, FormRejection>,
+) -> Response {
+    let (c, vlang) = match target(&app, &staff, path).await {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let form = match form {
+        Ok(Form(f)) => f,
+        Err(e) => return bad_form(&app, Some(&staff), &e),
+    };
+    if let Err(r) = check_post(&app, &staff, &headers, &form.csrf) {
+        return r;
+    }
+    let Some(v) = c.version(vlang) else {
+        return not_found(&app, &staff);
+    };
+    if !can_edit(&staff, &c, v) {
+        return forbidden(&app, &staff);
+    }
+    let revisions = match app.store.revisions(v.id).await {
+        Ok(r) => r,
+        Err(e) => return error_response(&app, Some(&staff), e.into()).await,
+    };
+    let Some(old) = revisions.iter().find(|r| r.revision == form.revision) else {
+        return not_found(&app, &staff);
+    };
+    let Ok(slug) = Slug::parse(&v.slug) else {
+        return not_found(&app, &staff);
+    };
+    let now = app.now();
+    let edit = VersionEdit {
+        slug: &slug,
+        title: &old.title,
+        lead: &old.lead,
+        body: &old.body,
+    };
+    let result = async {
+        let mut w = app.store.writer().await?;
+        let outcome = w
+            .save_version(c.id, vlang, v.revision, &edit, Some(staff.user.id), now)
+            .await?;
+        if let SaveOutcome::Saved { revision } = outcome {
+            w.audit(
+                Some(&staff.user),
+                "revision-restored",
+                &format!("{}/{vlang}", c.id),
+                &format!("{} → {revision}", form.revision),
+                now,
+            )
+            .await?;
+            w.commit().await?;
+        }
+        Ok::<_, sitrep_store::StoreError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to(&format!("/workspace/commentaries/{}/{vlang}?saved=1", c.id))
+            .into_response(),
+        Err(e) => error_response(&app, Some(&staff), e.into()).await,
+    }
 }

@@ -12,6 +12,7 @@
 // A ready response is the natural error of a handler step here.
 #![allow(clippy::result_large_err)]
 
+mod editions;
 mod editor;
 mod session;
 
@@ -49,6 +50,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/workspace/staff", get(staff_list).post(staff_add))
         .route("/workspace/audit", get(audit))
         .merge(editor::router())
+        .merge(editions::router())
 }
 
 /// Renders a workspace template for a signed-in staff member.
@@ -64,6 +66,9 @@ pub(crate) fn page(
         Some(s) => {
             let mut items =
                 vec![json!({"href": "/workspace/", "label": app.i18n.t(lang, "ws-nav-dashboard")})];
+            if s.user.role.may(Action::ManageEditions) {
+                items.push(json!({"href": "/workspace/editions", "label": app.i18n.t(lang, "ws-nav-editions")}));
+            }
             if s.user.role.may(Action::CreateCommentary) {
                 items.push(json!({"href": "/workspace/commentaries/new", "label": app.i18n.t(lang, "ws-nav-new")}));
             }
