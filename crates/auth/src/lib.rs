@@ -6,6 +6,10 @@
 //! reaches the database; every comparison of a secret is constant-time.
 //! No I/O besides the operating system's random numbers.
 
+mod totp;
+
+pub use totp::{check_totp, new_totp_secret, totp_code, totp_uri};
+
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};

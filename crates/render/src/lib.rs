@@ -73,6 +73,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         "ws_editions.html",
         include_str!("../templates/ws_editions.html"),
     ),
+    ("ws_code.html", include_str!("../templates/ws_code.html")),
     (
         "ws_edition.html",
         include_str!("../templates/ws_edition.html"),
@@ -202,4 +203,21 @@ fn translate(i18n: &I18n, state: &State, id: &str, kwargs: Kwargs) -> Result<Str
         })
         .collect();
     Ok(i18n.t_args(lang, id, &args))
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every template file is registered (an unregistered one fails only
+    /// when a page first needs it).
+    #[test]
+    fn every_template_file_is_registered() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            assert!(
+                super::TEMPLATES.iter().any(|(n, _)| *n == name),
+                "{name} is not in TEMPLATES"
+            );
+        }
+    }
 }

@@ -1049,3 +1049,162 @@ async fn history_shows_what_changed_and_restores_an_old_revision() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// Sets up a second factor for a signed-in staff member; returns its secret.
+async fn set_up_totp(site: &Site, staff: &Staff) -> String {
+    let page = staff
+        .post(site, "/workspace/account/totp", &[("action", "start")])
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let secret = hidden(&page.body, "secret").expect("the new secret");
+    let wrong = staff
+        .post(
+            site,
+            "/workspace/account/totp",
+            &[
+                ("action", "enable"),
+                ("secret", &secret),
+                ("code", "000000"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    let code = sitrep_auth::totp_code(&secret, NOW).unwrap();
+    let page = staff
+        .post(
+            site,
+            "/workspace/account/totp",
+            &[("action", "enable"), ("secret", &secret), ("code", &code)],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    secret
+}
+
+#[tokio::test]
+async fn a_second_factor_guards_the_login_and_a_code_works_once() {
+    let site = Site::demo().await;
+    let editor = site.login(EDITOR).await;
+    let secret = set_up_totp(&site, &editor).await;
+    editor.post(&site, "/workspace/logout", &[]).await;
+
+    // The password alone opens only the code page.
+    let page = site
+        .post(
+            "/workspace/login",
+            &[],
+            &[("email", EDITOR), ("password", "varesia-demo")],
+        )
+        .await;
+    assert_eq!(page.header("location"), "/workspace/login/code");
+    let cookie = page
+        .header("set-cookie")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let pending = site.get_with("/workspace/", &[("cookie", &cookie)]).await;
+    assert_eq!(pending.header("location"), "/workspace/login/code");
+    let form = site
+        .get_with("/workspace/login/code", &[("cookie", &cookie)])
+        .await;
+    let csrf = hidden(&form.body, "csrf").unwrap();
+    let post = |code: String| {
+        let (cookie, csrf) = (cookie.clone(), csrf.clone());
+        let site = &site;
+        async move {
+            site.post(
+                "/workspace/login/code",
+                &[("cookie", &cookie)],
+                &[("csrf", &csrf), ("code", &code)],
+            )
+            .await
+        }
+    };
+    assert_eq!(post("123456".into()).await.status, StatusCode::UNAUTHORIZED);
+    // The code used to turn it on is spent; the next one works.
+    site.set_now(NOW + 30);
+    let code = sitrep_auth::totp_code(&secret, NOW + 30).unwrap();
+    let page = post(code.clone()).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    assert_eq!(
+        site.get_with("/workspace/", &[("cookie", &cookie)])
+            .await
+            .status,
+        StatusCode::OK
+    );
+
+    // The same code again, in another login, is refused.
+    let page = site
+        .post(
+            "/workspace/login",
+            &[],
+            &[("email", EDITOR), ("password", "varesia-demo")],
+        )
+        .await;
+    let other = page
+        .header("set-cookie")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let form = site
+        .get_with("/workspace/login/code", &[("cookie", &other)])
+        .await;
+    let other_csrf = hidden(&form.body, "csrf").unwrap();
+    let page = site
+        .post(
+            "/workspace/login/code",
+            &[("cookie", &other)],
+            &[("csrf", &other_csrf), ("code", &code)],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+    let log = site.store.audit_log(50, 0).await.unwrap();
+    assert!(log.iter().any(|e| e.action == "login-code-failed"));
+    assert!(log.iter().any(|e| e.action == "totp-enabled"));
+}
+
+#[tokio::test]
+async fn an_admin_can_require_a_second_factor_for_all_staff() {
+    let site = Site::demo().await;
+    let admin = site.login(ADMIN).await;
+    assert_eq!(
+        admin
+            .post(&site, "/workspace/settings", &[("require_totp", "1")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let translator = site.login(TRANSLATOR).await;
+    let page = translator.get(&site, "/workspace/").await;
+    assert_eq!(page.header("location"), "/workspace/account?totp=required");
+    let account = translator
+        .get(&site, "/workspace/account?totp=required")
+        .await;
+    assert!(
+        account.body.contains("requires two-factor sign-in"),
+        "{}",
+        account.body
+    );
+    let id = id_of(&site, "the-central-bank-buys-time").await;
+    let page = translator
+        .post(
+            &site,
+            &format!("/workspace/commentaries/{id}/en/status"),
+            &[("to", "review")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    set_up_totp(&site, &translator).await;
+    assert_eq!(
+        translator.get(&site, "/workspace/").await.status,
+        StatusCode::OK
+    );
+    // Only admins change the rule.
+    let editor = site.login(EDITOR).await;
+    let page = editor
+        .post(&site, "/workspace/settings", &[("require_totp", "0")])
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+}

@@ -62,8 +62,11 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("author_id", OptInt),
             ("disabled", Int),
             ("created_at", Int),
+            ("totp_secret", OptText),
+            ("totp_last_step", Int),
         ],
     ),
+    ("settings", &[("key", Text), ("value", Text)]),
     (
         "editions",
         &[

@@ -12,6 +12,7 @@ use crate::{Backend, Result};
 pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "content", include_str!("../migrations/0001_content.sql")),
     (2, "staff", include_str!("../migrations/0002_staff.sql")),
+    (3, "totp", include_str!("../migrations/0003_totp.sql")),
 ];
 
 /// SQLite's `INTEGER PRIMARY KEY` is its row id; PostgreSQL spells an

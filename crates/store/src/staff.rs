@@ -14,6 +14,8 @@ pub struct User {
     pub ui_lang: Lang,
     pub author_id: Option<i64>,
     pub disabled: bool,
+    /// base32 secret of the second factor, when set up.
+    pub totp_secret: Option<String>,
 }
 
 pub struct NewUser<'a> {
@@ -31,6 +33,8 @@ pub struct Session {
     pub user: User,
     pub csrf_token: String,
     pub expires_at: Timestamp,
+    /// False while the session waits for its second factor.
+    pub verified: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -51,10 +55,10 @@ type UserTuple = (
     String,
     Option<i64>,
     i64,
+    Option<String>,
 );
 
-const USER_COLUMNS: &str =
-    "u.id, u.email, u.name, u.role, u.password_hash, u.ui_lang, u.author_id, u.disabled";
+const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.password_hash, u.ui_lang, u.author_id, u.disabled, u.totp_secret";
 
 fn user(t: UserTuple) -> Result<User> {
     Ok(User {
@@ -66,6 +70,7 @@ fn user(t: UserTuple) -> Result<User> {
         ui_lang: Lang::parse(&t.5).map_err(|e| StoreError::Corrupt(e.to_string()))?,
         author_id: t.6,
         disabled: t.7 != 0,
+        totp_secret: t.8,
     })
 }
 
@@ -145,16 +150,18 @@ impl Store {
         csrf_token: &str,
         now: Timestamp,
         expires_at: Timestamp,
+        verified: bool,
     ) -> Result<()> {
         sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen, expires_at) \
-             VALUES ($1, $2, $3, $4, $4, $5)",
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen, expires_at, verified) \
+             VALUES ($1, $2, $3, $4, $4, $5, $6)",
         )
         .bind(token_hash)
         .bind(user_id)
         .bind(csrf_token)
         .bind(now)
         .bind(expires_at)
+        .bind(i64::from(verified))
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -172,11 +179,13 @@ impl Store {
             String,
             Option<i64>,
             i64,
+            Option<String>,
             String,
+            i64,
             i64,
         );
         let row = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(format!(
-            "SELECT {USER_COLUMNS}, s.csrf_token, s.expires_at FROM sessions s \
+            "SELECT {USER_COLUMNS}, s.csrf_token, s.expires_at, s.verified FROM sessions s \
              JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0"
         )))
@@ -186,12 +195,67 @@ impl Store {
         .await?;
         row.map(|r| {
             Ok(Session {
-                user: user((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7))?,
-                csrf_token: r.8,
-                expires_at: r.9,
+                user: user((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8))?,
+                csrf_token: r.9,
+                expires_at: r.10,
+                verified: r.11 != 0,
             })
         })
         .transpose()
+    }
+
+    /// Marks a session as having passed its second factor.
+    pub async fn verify_session(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("UPDATE sessions SET verified = 1 WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Sets up (or, with `None`, removes) a user's second factor.
+    pub async fn set_totp(&self, user_id: i64, secret: Option<&str>) -> Result<()> {
+        sqlx::query("UPDATE users SET totp_secret = $1, totp_last_step = 0 WHERE id = $2")
+            .bind(secret)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Accepts a one-time code's time step once: false when that step (or a
+    /// later one) was already used, on whichever node.
+    pub async fn accept_totp_step(&self, user_id: i64, step: i64) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1",
+        )
+        .bind(step)
+        .bind(user_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// A site setting, if set.
+    pub async fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    pub async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(&self.pool)
+        .await?;
+        self.changes.bump();
+        Ok(())
     }
 
     /// Moves a session's expiry on (sliding expiry).

@@ -15,6 +15,7 @@
 mod editions;
 mod editor;
 mod session;
+mod totp;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -44,6 +45,9 @@ pub fn router() -> Router<Arc<AppState>> {
         )
         .route("/workspace/", get(dashboard))
         .route("/workspace/login", get(login_form).post(login))
+        .route("/workspace/login/code", get(code_form).post(code))
+        .route("/workspace/account/totp", post(totp::account_totp))
+        .route("/workspace/settings", post(totp::settings))
         .route("/workspace/logout", post(logout))
         .route("/workspace/logout-everywhere", post(logout_everywhere))
         .route("/workspace/account", get(account).post(account_save))
@@ -334,33 +338,142 @@ async fn login(State(app): App, req: Request) -> Response {
     let token = sitrep_auth::new_token();
     let csrf = sitrep_auth::new_token();
     let token_hash = sitrep_auth::token_hash(&token);
+    // With a second factor, the password opens only a short pending
+    // session that can do nothing but enter the code.
+    let two_step = user.totp_secret.is_some();
+    let lasts = if two_step {
+        session::PENDING_SECONDS
+    } else {
+        session::IDLE_SECONDS
+    };
     if let Err(e) = app
         .store
-        .create_session(
-            &token_hash,
-            user.id,
-            &csrf,
-            now,
-            now + session::IDLE_SECONDS,
-        )
+        .create_session(&token_hash, user.id, &csrf, now, now + lasts, !two_step)
         .await
     {
         return error_response(&app, None, e.into()).await;
     }
-    let _ = app
-        .store
-        .clear_login_failures(&session::account_key(&form.email))
-        .await;
-    let _ = app
-        .store
-        .audit(Some(&user), "login", &user.email, &address, now)
-        .await;
-    let mut res = Redirect::to("/workspace/").into_response();
+    let next = if two_step {
+        let _ = app
+            .store
+            .audit(Some(&user), "login-password", &user.email, &address, now)
+            .await;
+        "/workspace/login/code"
+    } else {
+        let _ = app
+            .store
+            .clear_login_failures(&session::account_key(&form.email))
+            .await;
+        let _ = app
+            .store
+            .audit(Some(&user), "login", &user.email, &address, now)
+            .await;
+        "/workspace/"
+    };
+    let mut res = Redirect::to(next).into_response();
     res.headers_mut().insert(
         header::SET_COOKIE,
         session::session_cookie(&app, Some(&token)),
     );
     res
+}
+
+async fn code_form(State(app): App, pending: session::PendingStaff) -> Response {
+    let lang = pending.0.user.ui_lang;
+    page(
+        &app,
+        None,
+        lang,
+        "ws_code.html",
+        &app.i18n.t(lang, "ws-code-title"),
+        json!({"csrf": pending.0.csrf, "error": null}),
+    )
+}
+
+#[derive(Deserialize)]
+struct CodeForm {
+    csrf: String,
+    code: String,
+}
+
+async fn code(State(app): App, pending: session::PendingStaff, req: Request) -> Response {
+    let staff = pending.0;
+    let lang = staff.user.ui_lang;
+    let headers = req.headers().clone();
+    let address =
+        session::client_address(&headers, req.extensions().get::<ConnectInfo<SocketAddr>>());
+    let form: Result<Form<CodeForm>, FormRejection> = Form::from_request(req, &app).await;
+    let retry = |key: &str, status: StatusCode| {
+        let mut res = page(
+            &app,
+            None,
+            lang,
+            "ws_code.html",
+            &app.i18n.t(lang, "ws-code-title"),
+            json!({"csrf": staff.csrf, "error": app.i18n.t(lang, key)}),
+        );
+        *res.status_mut() = status;
+        res
+    };
+    let Ok(Form(form)) = form else {
+        return retry("ws-code-wrong", StatusCode::UNAUTHORIZED);
+    };
+    if let Err(r) = check_post(&app, &staff, &headers, &form.csrf) {
+        return r;
+    }
+    let now = app.now();
+    match session::throttled(&app, &staff.user.email, &address, now).await {
+        Ok(true) => return retry("ws-login-throttled", StatusCode::TOO_MANY_REQUESTS),
+        Ok(false) => {}
+        Err(e) => return error_response(&app, None, e.into()).await,
+    }
+    let step = staff
+        .user
+        .totp_secret
+        .as_deref()
+        .and_then(|secret| sitrep_auth::check_totp(secret, &form.code, now));
+    let accepted = match step {
+        Some(step) => app
+            .store
+            .accept_totp_step(staff.user.id, step)
+            .await
+            .unwrap_or(false),
+        None => false,
+    };
+    if !accepted {
+        let since = now - session::FAILURE_WINDOW;
+        let _ = app
+            .store
+            .record_login_failure(&session::account_key(&staff.user.email), now, since)
+            .await;
+        let _ = app
+            .store
+            .audit(
+                Some(&staff.user),
+                "login-code-failed",
+                &staff.user.email,
+                &address,
+                now,
+            )
+            .await;
+        return retry("ws-code-wrong", StatusCode::UNAUTHORIZED);
+    }
+    if let Err(e) = app.store.verify_session(&staff.token_hash).await {
+        return error_response(&app, None, e.into()).await;
+    }
+    let _ = app
+        .store
+        .touch_session(&staff.token_hash, now, now + session::IDLE_SECONDS)
+        .await;
+    let _ = app
+        .store
+        .clear_login_failures(&session::account_key(&staff.user.email))
+        .await;
+    let _ = app
+        .store
+        .audit(Some(&staff.user), "login", &staff.user.email, &address, now)
+        .await;
+    Redirect::to("/workspace/").into_response()
 }
 
 #[derive(Deserialize)]
@@ -430,7 +543,7 @@ async fn logout_everywhere(
     res
 }
 
-fn account_data(
+pub(crate) fn account_data(
     app: &AppState,
     staff: &Staff,
     notice: Option<String>,
@@ -441,12 +554,25 @@ fn account_data(
         .filter_map(|(code, _)| Lang::parse(code).ok())
         .map(|l| json!({"code": l.as_str(), "name": app.i18n.endonym(l), "current": l == staff.user.ui_lang}))
         .collect();
-    json!({"langs": langs, "notice": notice, "error": error})
+    json!({"langs": langs, "notice": notice, "error": error, "totp_on": staff.user.totp_secret.is_some(), "totp_setup": null})
 }
 
-async fn account(State(app): App, staff: Staff) -> Response {
+#[derive(Deserialize)]
+struct AccountQuery {
+    totp: Option<String>,
+}
+
+async fn account(
+    State(app): App,
+    staff: Staff,
+    query: Result<axum::extract::Query<AccountQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
     let lang = staff.user.ui_lang;
-    let data = account_data(&app, &staff, None, None);
+    let required = query
+        .ok()
+        .and_then(|q| q.0.totp)
+        .map(|_| app.i18n.t(lang, "ws-totp-required"));
+    let data = account_data(&app, &staff, None, required);
     page(
         &app,
         Some(&staff),
@@ -599,7 +725,15 @@ async fn staff_page(
         .iter()
         .map(|r| json!({"value": r.as_str(), "label": app.i18n.t(lang, &format!("ws-role-{}", r.as_str()))}))
         .collect();
-    let data = json!({"users": users, "roles": roles, "form": form, "error": error});
+    let require_totp = app
+        .store
+        .setting(session::REQUIRE_TOTP)
+        .await
+        .ok()
+        .flatten()
+        .as_deref()
+        == Some("1");
+    let data = json!({"users": users, "roles": roles, "form": form, "error": error, "require_totp": require_totp});
     let mut res = page(
         app,
         Some(staff),

@@ -17,6 +17,8 @@ use crate::AppState;
 pub const COOKIE: &str = "sitrep_staff";
 /// A session lasts this long after its last use.
 pub const IDLE_SECONDS: i64 = 12 * 3600;
+/// A session waiting for its second factor lasts this long.
+pub const PENDING_SECONDS: i64 = 5 * 60;
 /// Failed logins allowed per account, and per network address, in a window.
 pub const MAX_FAILURES_ACCOUNT: i64 = 5;
 pub const MAX_FAILURES_ADDRESS: i64 = 20;
@@ -30,41 +32,95 @@ pub struct Staff {
     pub token_hash: String,
 }
 
+/// The setting that makes a second factor compulsory for all staff.
+pub const REQUIRE_TOTP: &str = "require_totp";
+
+/// Where someone without a required second factor may still go: to set
+/// one up, or to leave.
+const SETUP_PATHS: &[&str] = &[
+    "/workspace/account",
+    "/workspace/account/totp",
+    "/workspace/logout",
+];
+
 impl FromRequestParts<Arc<AppState>> for Staff {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, app: &Arc<AppState>) -> Result<Staff, Response> {
-        let now = app.now();
-        let Some(token) = cookie(&parts.headers, COOKIE) else {
-            return Err(to_login(parts));
-        };
-        let token_hash = sitrep_auth::token_hash(&token);
-        let session = match app.store.session(&token_hash, now).await {
-            Ok(Some(s)) => s,
-            Ok(None) => return Err(to_login(parts)),
-            Err(e) => return Err(super::error_response(app, None, e.into()).await),
-        };
-        // Slide the expiry forward, at most once a minute per session.
-        if session.expires_at - now < IDLE_SECONDS - 60 {
-            let _ = app
-                .store
-                .touch_session(&token_hash, now, now + IDLE_SECONDS)
-                .await;
+        let (staff, verified) = session_of(parts, app).await?;
+        if !verified {
+            return Err(away(parts, "/workspace/login/code"));
         }
-        Ok(Staff {
+        if staff.user.totp_secret.is_none() && !SETUP_PATHS.contains(&parts.uri.path()) {
+            let required = match app.store.setting(REQUIRE_TOTP).await {
+                Ok(v) => v.as_deref() == Some("1"),
+                Err(e) => return Err(super::error_response(app, None, e.into()).await),
+            };
+            if required {
+                return Err(away(parts, "/workspace/account?totp=required"));
+            }
+        }
+        Ok(staff)
+    }
+}
+
+/// A session that has passed its password but still owes its second factor.
+pub struct PendingStaff(pub Staff);
+
+impl FromRequestParts<Arc<AppState>> for PendingStaff {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &Arc<AppState>,
+    ) -> Result<PendingStaff, Response> {
+        match session_of(parts, app).await? {
+            (staff, false) => Ok(PendingStaff(staff)),
+            (_, true) => Err(Redirect::to("/workspace/").into_response()),
+        }
+    }
+}
+
+async fn session_of(parts: &Parts, app: &Arc<AppState>) -> Result<(Staff, bool), Response> {
+    let now = app.now();
+    let Some(token) = cookie(&parts.headers, COOKIE) else {
+        return Err(to_login(parts));
+    };
+    let token_hash = sitrep_auth::token_hash(&token);
+    let session = match app.store.session(&token_hash, now).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return Err(to_login(parts)),
+        Err(e) => return Err(super::error_response(app, None, e.into()).await),
+    };
+    // Slide the expiry forward, at most once a minute per session.
+    if session.verified && session.expires_at - now < IDLE_SECONDS - 60 {
+        let _ = app
+            .store
+            .touch_session(&token_hash, now, now + IDLE_SECONDS)
+            .await;
+    }
+    let verified = session.verified;
+    Ok((
+        Staff {
             user: session.user,
             csrf: session.csrf_token,
             token_hash,
-        })
+        },
+        verified,
+    ))
+}
+
+/// Sends a browser elsewhere; refuses a form post.
+fn away(parts: &Parts, to: &str) -> Response {
+    if parts.method == axum::http::Method::GET {
+        Redirect::to(to).into_response()
+    } else {
+        StatusCode::FORBIDDEN.into_response()
     }
 }
 
 fn to_login(parts: &Parts) -> Response {
-    if parts.method == axum::http::Method::GET {
-        Redirect::to("/workspace/login").into_response()
-    } else {
-        StatusCode::FORBIDDEN.into_response()
-    }
+    away(parts, "/workspace/login")
 }
 
 /// A cookie's value from the request headers.
