@@ -906,7 +906,7 @@ async fn set_status(
     }
 }
 
-/// `2026-12-01T09:30` (from a datetime-local field) as UTC seconds.
+/// `2026-12-01T09:30` or `2026-12-01T09:30:15` (a datetime-local field) as UTC seconds.
 pub fn parse_utc_minute(raw: &str) -> Option<Timestamp> {
     let dt: jiff::civil::DateTime = raw.parse().ok()?;
     dt.to_zoned_datetime(jiff::tz::TimeZone::UTC)
@@ -1047,5 +1047,17 @@ async fn restore(
         Ok(()) => Redirect::to(&format!("/workspace/commentaries/{}/{vlang}?saved=1", c.id))
             .into_response(),
         Err(e) => error_response(&app, Some(&staff), e.into()).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn publication_times_parse_with_or_without_seconds() {
+        assert_eq!(super::parse_utc_minute("2026-11-29T09:00"), Some(1_795_942_800));
+        assert_eq!(super::parse_utc_minute("2026-11-29T09:00:05"), Some(1_795_942_805));
+        for bad in ["", "tomorrow", "2026-13-01T00:00", "2026-11-29 25:00"] {
+            assert_eq!(super::parse_utc_minute(bad), None, "{bad}");
+        }
     }
 }
