@@ -74,6 +74,9 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/ws_editions.html"),
     ),
     ("ws_code.html", include_str!("../templates/ws_code.html")),
+    ("ws_lists.html", include_str!("../templates/ws_lists.html")),
+    ("ws_pages.html", include_str!("../templates/ws_pages.html")),
+    ("ws_page.html", include_str!("../templates/ws_page.html")),
     (
         "ws_edition.html",
         include_str!("../templates/ws_edition.html"),

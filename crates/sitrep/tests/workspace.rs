@@ -244,6 +244,15 @@ async fn every_route_allows_exactly_the_roles_it_should() {
             "/workspace/commentaries/{bank}/ru/restore",
             May::Editors,
         ),
+        ("GET", "/workspace/trends", May::Editors),
+        ("POST", "/workspace/trends", May::Editors),
+        ("POST", "/workspace/trends/1", May::Editors),
+        ("GET", "/workspace/authors", May::Editors),
+        ("POST", "/workspace/authors/1", May::Editors),
+        ("GET", "/workspace/pages", May::Editors),
+        ("POST", "/workspace/pages", May::Editors),
+        ("GET", "/workspace/pages/1/en", May::Editors),
+        ("POST", "/workspace/pages/1/en", May::Editors),
         ("GET", "/workspace/staff", May::Admins),
         ("POST", "/workspace/staff", May::Admins),
         ("GET", "/workspace/audit", May::Admins),
@@ -1207,4 +1216,128 @@ async fn an_admin_can_require_a_second_factor_for_all_staff() {
         .post(&site, "/workspace/settings", &[("require_totp", "0")])
         .await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn editors_keep_trends_authors_and_pages() {
+    let site = Site::demo().await;
+    let editor = site.login(EDITOR).await;
+    let economy = site
+        .store
+        .catalog()
+        .await
+        .unwrap()
+        .trend_by_slug("economy")
+        .unwrap()
+        .id;
+    // Rename a trend in Russian: the public site follows at once.
+    let fields = [
+        ("name_be", "Эканоміка"),
+        ("text_be", ""),
+        ("name_ru", "Хозяйство"),
+        ("text_ru", "Деньги и работа."),
+        ("name_en", "Economy"),
+        ("text_en", ""),
+    ];
+    let page = editor
+        .post(&site, &format!("/workspace/trends/{economy}"), &fields)
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let public = site.get("/ru/trends/economy/").await;
+    assert!(public.body.contains("Хозяйство") && public.body.contains("Деньги и работа."));
+    let long = "x".repeat(201);
+    let page = editor
+        .post(
+            &site,
+            &format!("/workspace/trends/{economy}"),
+            &[("name_en", long.as_str())],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        editor
+            .post(&site, "/workspace/trends/99999", &fields)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    // A new trend and a new author.
+    assert_eq!(
+        editor
+            .post(&site, "/workspace/trends", &[("slug", "regions")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        editor
+            .post(&site, "/workspace/trends", &[("slug", "regions")])
+            .await
+            .status,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        editor
+            .post(&site, "/workspace/trends", &[("slug", "Bad Slug")])
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        editor
+            .post(&site, "/workspace/authors", &[("slug", "new-analyst")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        site.store
+            .catalog()
+            .await
+            .unwrap()
+            .authors
+            .iter()
+            .any(|a| a.slug == "new-analyst")
+    );
+    // A new page: a draft is not public; published, it is, and in the menu.
+    let page = editor
+        .post(&site, "/workspace/pages", &[("slug", "contacts")])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let edit = page.header("location").replace("/be", "/en");
+    let page = editor
+        .post(
+            &site,
+            &edit,
+            &[("title", "Contacts"), ("body", "Write to us.")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        site.get("/en/pages/contacts/").await.status,
+        StatusCode::NOT_FOUND
+    );
+    editor
+        .post(
+            &site,
+            &edit,
+            &[
+                ("title", "Contacts"),
+                ("body", "Write to us."),
+                ("published", "1"),
+            ],
+        )
+        .await;
+    let public = site.get("/en/pages/contacts/").await;
+    assert_eq!(public.status, StatusCode::OK);
+    assert!(
+        public.body.contains("Write to us.")
+            && public.body.contains("href=\"/en/pages/contacts/\"")
+    );
+    // Typed text survives a refusal.
+    let page = editor
+        .post(&site, &edit, &[("title", ""), ("body", "kept text")])
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(page.body.contains("kept text"));
 }

@@ -1054,8 +1054,14 @@ async fn restore(
 mod tests {
     #[test]
     fn publication_times_parse_with_or_without_seconds() {
-        assert_eq!(super::parse_utc_minute("2026-11-29T09:00"), Some(1_795_942_800));
-        assert_eq!(super::parse_utc_minute("2026-11-29T09:00:05"), Some(1_795_942_805));
+        assert_eq!(
+            super::parse_utc_minute("2026-11-29T09:00"),
+            Some(1_795_942_800)
+        );
+        assert_eq!(
+            super::parse_utc_minute("2026-11-29T09:00:05"),
+            Some(1_795_942_805)
+        );
         for bad in ["", "tomorrow", "2026-13-01T00:00", "2026-11-29 25:00"] {
             assert_eq!(super::parse_utc_minute(bad), None, "{bad}");
         }

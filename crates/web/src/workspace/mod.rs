@@ -14,6 +14,7 @@
 
 mod editions;
 mod editor;
+mod lists;
 mod session;
 mod totp;
 
@@ -55,6 +56,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/workspace/audit", get(audit))
         .merge(editor::router())
         .merge(editions::router())
+        .merge(lists::router())
 }
 
 /// Renders a workspace template for a signed-in staff member.
@@ -72,6 +74,15 @@ pub(crate) fn page(
                 vec![json!({"href": "/workspace/", "label": app.i18n.t(lang, "ws-nav-dashboard")})];
             if s.user.role.may(Action::ManageEditions) {
                 items.push(json!({"href": "/workspace/editions", "label": app.i18n.t(lang, "ws-nav-editions")}));
+            }
+            if s.user.role.may(Action::ManageContentLists) {
+                for (href, id) in [
+                    ("/workspace/trends", "ws-nav-trends"),
+                    ("/workspace/authors", "ws-nav-authors"),
+                    ("/workspace/pages", "ws-nav-pages"),
+                ] {
+                    items.push(json!({"href": href, "label": app.i18n.t(lang, id)}));
+                }
             }
             if s.user.role.may(Action::CreateCommentary) {
                 items.push(json!({"href": "/workspace/commentaries/new", "label": app.i18n.t(lang, "ws-nav-new")}));
