@@ -78,6 +78,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("ws_pages.html", include_str!("../templates/ws_pages.html")),
     ("ws_page.html", include_str!("../templates/ws_page.html")),
     (
+        "ws_uploaded.html",
+        include_str!("../templates/ws_uploaded.html"),
+    ),
+    (
         "ws_edition.html",
         include_str!("../templates/ws_edition.html"),
     ),

@@ -1341,3 +1341,130 @@ async fn editors_keep_trends_authors_and_pages() {
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
     assert!(page.body.contains("kept text"));
 }
+
+/// A multipart upload as a browser sends it.
+async fn upload(
+    site: &Site,
+    staff: &Staff,
+    csrf: &str,
+    filename: &str,
+    bytes: &[u8],
+) -> common::Page {
+    let boundary = "----sitrep-test-boundary";
+    let mut body = Vec::new();
+    for (name, value) in [("csrf", csrf), ("back", "/workspace/")] {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: image/jpeg\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let req = http::Request::builder()
+        .method("POST")
+        .uri("/workspace/media")
+        .header("cookie", &staff.cookie)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let res = tower::ServiceExt::oneshot(site.router.clone(), req)
+        .await
+        .unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    common::Page {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+#[tokio::test]
+async fn uploaded_images_lose_their_metadata_and_are_served_for_a_year() {
+    let site = Site::demo().await;
+    let editor = site.login(EDITOR).await;
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/");
+    for (file, content_type) in [
+        ("photo-with-gps.jpg", "image/jpeg"),
+        ("picture-with-text.png", "image/png"),
+        ("photo-with-gps.webp", "image/webp"),
+    ] {
+        let original = std::fs::read(format!("{fixtures}{file}")).unwrap();
+        assert!(
+            String::from_utf8_lossy(&original).contains("SecretCam"),
+            "the fixture carries metadata"
+        );
+        let page = upload(&site, &editor, &editor.csrf, file, &original).await;
+        assert_eq!(page.status, StatusCode::OK, "{file}: {}", page.body);
+        let src = page
+            .body
+            .split("src=\"/media/")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .to_owned();
+        assert!(
+            page.body.contains(&format!("![](/media/{src})")),
+            "the Markdown to paste"
+        );
+        let served = site.get_with(&format!("/media/{src}"), &[]).await;
+        assert_eq!(served.status, StatusCode::OK);
+        assert_eq!(served.header("content-type"), content_type);
+        assert!(served.header("cache-control").contains("immutable"));
+        for secret in [
+            "SecretCam",
+            "SecretSoftware",
+            "secret comment",
+            "secret location",
+            "GPS",
+        ] {
+            assert!(
+                !served.body.contains(secret),
+                "{file} still carries {secret}"
+            );
+        }
+        // The same image again is the same address.
+        let again = upload(&site, &editor, &editor.csrf, file, &original).await;
+        assert!(again.body.contains(&src));
+    }
+    // Not images, wrong tokens, strangers.
+    let page = upload(
+        &site,
+        &editor,
+        &editor.csrf,
+        "x.jpg",
+        b"<svg onload=alert(1)></svg>",
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("not a JPEG, PNG or WebP"));
+    let page = upload(&site, &editor, "wrong", "x.jpg", b"\xFF\xD8\xFF").await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    let huge = vec![0xFFu8; 9 * 1024 * 1024];
+    let page = upload(&site, &editor, &editor.csrf, "huge.jpg", &huge).await;
+    assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let stranger = Staff {
+        cookie: "sitrep_staff=x".into(),
+        csrf: "x".into(),
+    };
+    let page = upload(&site, &stranger, "x", "a.jpg", b"\xFF\xD8\xFF").await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    for bad in [
+        "/media/nothing.jpg",
+        "/media/..%2F..%2Fetc",
+        "/media/%00.png",
+    ] {
+        assert_eq!(site.get(bad).await.status, StatusCode::NOT_FOUND, "{bad}");
+    }
+}

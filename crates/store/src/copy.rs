@@ -12,9 +12,10 @@ enum Kind {
     OptInt,
     Text,
     OptText,
+    Blob,
 }
 
-use Kind::{Int, OptInt, OptText, Text};
+use Kind::{Blob, Int, OptInt, OptText, Text};
 
 /// Every content table, parents before children, with its columns.
 const TABLES: &[(&str, &[(&str, Kind)])] = &[
@@ -144,6 +145,19 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     (
+        "media",
+        &[
+            ("id", Int),
+            ("hash", Text),
+            ("content_type", Text),
+            ("width", Int),
+            ("height", Int),
+            ("bytes", Blob),
+            ("uploaded_by", OptInt),
+            ("created_at", Int),
+        ],
+    ),
+    (
         "audit_log",
         &[
             ("id", Int),
@@ -179,6 +193,7 @@ enum Value {
     OptInt(Option<i64>),
     Text(String),
     OptText(Option<String>),
+    Blob(Vec<u8>),
 }
 
 /// Progress of a copy: which table, rows done, rows in all tables.
@@ -234,6 +249,7 @@ impl Store {
                         OptInt => Value::OptInt(row.try_get(i)?),
                         Text => Value::Text(row.try_get(i)?),
                         OptText => Value::OptText(row.try_get(i)?),
+                        Blob => Value::Blob(row.try_get(i)?),
                     });
                 }
                 let mut q = sqlx::query(AssertSqlSafe(insert.clone()));
@@ -243,6 +259,7 @@ impl Store {
                         Value::OptInt(n) => q.bind(n),
                         Value::Text(s) => q.bind(s),
                         Value::OptText(s) => q.bind(s),
+                        Value::Blob(b) => q.bind(b),
                     };
                 }
                 q.execute(w.conn()).await?;

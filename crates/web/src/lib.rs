@@ -11,6 +11,7 @@
 
 mod error;
 mod headers;
+pub mod media;
 mod pages;
 mod views;
 pub mod workspace;
@@ -142,6 +143,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/", get(pages::root))
         .route("/static/{file}", get(headers::asset))
+        .route("/media/{file}", get(media::serve))
         .route("/{lang}", get(pages::lang_root))
         .route("/{lang}/", get(pages::home))
         .route("/{lang}/editions/", get(pages::archive))

@@ -17,6 +17,7 @@ mod editor;
 mod lists;
 mod session;
 mod totp;
+mod upload;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -57,6 +58,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(editor::router())
         .merge(editions::router())
         .merge(lists::router())
+        .merge(upload::router())
 }
 
 /// Renders a workspace template for a signed-in staff member.
