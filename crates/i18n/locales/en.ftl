@@ -193,3 +193,5 @@ ws-upload-not-image = That file is not a JPEG, PNG or WebP image.
 ws-upload-damaged = The image seems damaged and could not be read.
 ws-upload-done = Uploaded ({ $size } pixels). Location and camera details were removed.
 ws-upload-snippet = Paste this into the text where the image belongs
+ws-disabled = disabled
+ws-last-admin = This is the last administrator; make someone else an administrator first.

@@ -256,6 +256,11 @@ async fn every_route_allows_exactly_the_roles_it_should() {
         ("GET", "/workspace/staff", May::Admins),
         ("POST", "/workspace/staff", May::Admins),
         ("GET", "/workspace/audit", May::Admins),
+        ("POST", "/workspace/settings", May::Admins),
+        ("POST", "/workspace/staff/4", May::Admins),
+        ("POST", "/workspace/account/totp", May::All),
+        ("GET", "/workspace/login/code", May::All),
+        ("POST", "/workspace/logout-everywhere", May::All),
     ];
     for who in [
         Some(ADMIN),
@@ -318,6 +323,17 @@ async fn every_route_allows_exactly_the_roles_it_should() {
                     ("email_at", ""),
                     ("authors", "1"),
                 ];
+                // The second-factor form's own action.
+                let fields: Vec<(&str, &str)> = fields
+                    .into_iter()
+                    .map(|(k, v)| {
+                        if k == "action" && path.ends_with("/account/totp") {
+                            (k, "start")
+                        } else {
+                            (k, v)
+                        }
+                    })
+                    .collect();
                 staff.post(&site, &path, &fields).await
             };
             let ok = matches!(page.status, StatusCode::OK | StatusCode::SEE_OTHER);
@@ -1467,4 +1483,82 @@ async fn uploaded_images_lose_their_metadata_and_are_served_for_a_year() {
     ] {
         assert_eq!(site.get(bad).await.status, StatusCode::NOT_FOUND, "{bad}");
     }
+}
+
+#[tokio::test]
+async fn admins_change_roles_and_disable_accounts_but_never_the_last_admin() {
+    let site = Site::demo().await;
+    let admin = site.login(ADMIN).await;
+    let author = site.login(AUTHOR).await;
+    let users = site.store.users().await.unwrap();
+    let id = |email: &str| {
+        users
+            .iter()
+            .find(|u| u.email == email)
+            .unwrap()
+            .id
+            .to_string()
+    };
+    // Disabling ends the author's sessions at once.
+    let page = admin
+        .post(
+            &site,
+            &format!("/workspace/staff/{}", id(AUTHOR)),
+            &[("role", "author"), ("disabled", "1")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        author.get(&site, "/workspace/").await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(site.try_login(AUTHOR, "varesia-demo").await.is_err());
+    // The translator becomes an editor.
+    admin
+        .post(
+            &site,
+            &format!("/workspace/staff/{}", id(TRANSLATOR)),
+            &[("role", "editor")],
+        )
+        .await;
+    let promoted = site.login(TRANSLATOR).await;
+    assert_eq!(
+        promoted.get(&site, "/workspace/editions").await.status,
+        StatusCode::OK
+    );
+    // The only admin cannot demote or disable themselves.
+    let page = admin
+        .post(
+            &site,
+            &format!("/workspace/staff/{}", id(ADMIN)),
+            &[("role", "editor")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    let page = admin
+        .post(
+            &site,
+            &format!("/workspace/staff/{}", id(ADMIN)),
+            &[("role", "admin"), ("disabled", "1")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    assert_eq!(
+        admin
+            .post(&site, "/workspace/staff/99999", &[("role", "editor")])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        admin
+            .post(
+                &site,
+                &format!("/workspace/staff/{}", id(EDITOR)),
+                &[("role", "emperor")]
+            )
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
 }

@@ -125,6 +125,30 @@ impl Store {
         rows.into_iter().map(user).collect()
     }
 
+    /// Changes a user's role and whether their account is disabled; a
+    /// disabled account's sessions end at once.
+    pub async fn set_user_access(&self, user_id: i64, role: Role, disabled: bool) -> Result<bool> {
+        let done = sqlx::query("UPDATE users SET role = $1, disabled = $2 WHERE id = $3")
+            .bind(role.as_str())
+            .bind(i64::from(disabled))
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        if disabled {
+            self.delete_sessions_of(user_id).await?;
+        }
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// How many enabled admins there are (the last one cannot be demoted).
+    pub async fn count_admins(&self) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
     pub async fn set_user_lang(&self, user_id: i64, lang: Lang) -> Result<()> {
         sqlx::query("UPDATE users SET ui_lang = $1 WHERE id = $2")
             .bind(lang.as_str())

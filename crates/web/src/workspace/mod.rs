@@ -54,6 +54,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/workspace/logout-everywhere", post(logout_everywhere))
         .route("/workspace/account", get(account).post(account_save))
         .route("/workspace/staff", get(staff_list).post(staff_add))
+        .route("/workspace/staff/{id}", post(staff_access))
         .route("/workspace/audit", get(audit))
         .merge(editor::router())
         .merge(editions::router())
@@ -732,7 +733,7 @@ async fn staff_page(
     };
     let users: Vec<Value> = users
         .iter()
-        .map(|u| json!({"email": u.email, "name": u.name, "role": app.i18n.t(lang, &format!("ws-role-{}", u.role.as_str())), "disabled": u.disabled}))
+        .map(|u| json!({"id": u.id, "email": u.email, "name": u.name, "role": u.role.as_str(), "role_label": app.i18n.t(lang, &format!("ws-role-{}", u.role.as_str())), "disabled": u.disabled, "me": u.id == staff.user.id}))
         .collect();
     let roles: Vec<Value> = Role::ALL
         .iter()
@@ -868,6 +869,90 @@ async fn staff_add(
         }
         Err(e) => error_response(&app, Some(&staff), e.into()).await,
     }
+}
+
+#[derive(Deserialize)]
+struct AccessForm {
+    csrf: String,
+    role: String,
+    #[serde(default)]
+    disabled: Option<String>,
+}
+
+/// An admin changes someone's role or disables their account.
+async fn staff_access(
+    State(app): App,
+    staff: Staff,
+    headers: HeaderMap,
+    path: Result<axum::extract::Path<String>, axum::extract::rejection::PathRejection>,
+    form: Result<Form<AccessForm>, FormRejection>,
+) -> Response {
+    if !staff.user.role.may(Action::ManageStaff) {
+        return forbidden(&app, &staff);
+    }
+    let form = match form {
+        Ok(Form(f)) => f,
+        Err(e) => return bad_form(&app, Some(&staff), &e),
+    };
+    if let Err(r) = check_post(&app, &staff, &headers, &form.csrf) {
+        return r;
+    }
+    let lang = staff.user.ui_lang;
+    let users = match app.store.users().await {
+        Ok(u) => u,
+        Err(e) => return error_response(&app, Some(&staff), e.into()).await,
+    };
+    let target = path
+        .ok()
+        .and_then(|p| p.0.parse::<i64>().ok())
+        .and_then(|id| users.into_iter().find(|u| u.id == id));
+    let Some(target) = target else {
+        return not_found(&app, &staff);
+    };
+    let Some(role) = Role::parse(&form.role) else {
+        return staff_page(
+            &app,
+            &staff,
+            json!({"email": "", "name": "", "role": "author"}),
+            Some(app.i18n.t(lang, "ws-bad-role")),
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    };
+    let disabled = form.disabled.as_deref() == Some("1");
+    // Someone must always be able to manage staff.
+    let loses_admin =
+        target.role == Role::Admin && !target.disabled && (role != Role::Admin || disabled);
+    if loses_admin && app.store.count_admins().await.unwrap_or(0) <= 1 {
+        return staff_page(
+            &app,
+            &staff,
+            json!({"email": "", "name": "", "role": "author"}),
+            Some(app.i18n.t(lang, "ws-last-admin")),
+            StatusCode::CONFLICT,
+        )
+        .await;
+    }
+    let now = app.now();
+    if let Err(e) = app.store.set_user_access(target.id, role, disabled).await {
+        return error_response(&app, Some(&staff), e.into()).await;
+    }
+    let detail = format!(
+        "{}{}",
+        role.as_str(),
+        if disabled { ", disabled" } else { "" }
+    );
+    let _ = app
+        .store
+        .audit(
+            Some(&staff.user),
+            "staff-access",
+            &target.email,
+            &detail,
+            now,
+        )
+        .await;
+    Redirect::to("/workspace/staff").into_response()
 }
 
 /// Enough of a check to catch typing slips; delivery tells the rest.
