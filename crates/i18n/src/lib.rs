@@ -12,6 +12,7 @@ mod dates;
 mod negotiate;
 
 use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -59,49 +60,73 @@ pub enum I18nError {
 
 struct Locale {
     bundle: FluentBundle<FluentResource>,
-    dates: DateFormats,
+    dates: Arc<DateFormats>,
 }
 
-/// Everything language-specific the site needs, for each configured language.
+impl Locale {
+    fn new(lang: Lang) -> Result<Locale, I18nError> {
+        let ftl = ui_source(lang);
+        let resource =
+            FluentResource::try_new(ftl.to_owned()).map_err(|(_, errs)| I18nError::Fluent {
+                lang: lang.to_string(),
+                detail: format!("{errs:?}"),
+            })?;
+        let langid: unic_langid::LanguageIdentifier =
+            lang.as_str().parse().map_err(|_| I18nError::Fluent {
+                lang: lang.to_string(),
+                detail: "not a language identifier".into(),
+            })?;
+        let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+        // Output goes into HTML, where Unicode isolation marks only add noise.
+        bundle.set_use_isolating(false);
+        bundle
+            .add_resource(resource)
+            .map_err(|errs| I18nError::Fluent {
+                lang: lang.to_string(),
+                detail: format!("{errs:?}"),
+            })?;
+        Ok(Locale {
+            bundle,
+            dates: Arc::new(DateFormats::new(lang)?),
+        })
+    }
+}
+
+/// Everything language-specific the site needs. Languages are prepared on
+/// first use, so a language added while the site runs just works.
 pub struct I18n {
-    locales: HashMap<Lang, Locale>,
+    locales: RwLock<HashMap<Lang, Arc<Locale>>>,
 }
 
 impl I18n {
-    /// Builds the strings and formatters for `langs`.
+    /// Prepares `langs` and every language the workspace speaks, so that
+    /// broken data shows at start-up rather than on a page.
     pub fn new(langs: &[Lang]) -> Result<I18n, I18nError> {
-        let mut locales = HashMap::new();
-        // The site's languages, and every language the workspace speaks.
+        let i18n = I18n {
+            locales: RwLock::new(HashMap::new()),
+        };
         let ui = UI_LANGUAGES
             .iter()
             .filter_map(|(code, _)| Lang::parse(code).ok());
-        let mut all: Vec<Lang> = langs.to_vec();
-        all.extend(ui.filter(|l| !langs.contains(l)));
-        for lang in all {
-            let ftl = ui_source(lang);
-            let resource =
-                FluentResource::try_new(ftl.to_owned()).map_err(|(_, errs)| I18nError::Fluent {
-                    lang: lang.to_string(),
-                    detail: format!("{errs:?}"),
-                })?;
-            let langid: unic_langid::LanguageIdentifier =
-                lang.as_str().parse().map_err(|_| I18nError::Fluent {
-                    lang: lang.to_string(),
-                    detail: "not a language identifier".into(),
-                })?;
-            let mut bundle = FluentBundle::new_concurrent(vec![langid]);
-            // Output goes into HTML, where Unicode isolation marks only add noise.
-            bundle.set_use_isolating(false);
-            bundle
-                .add_resource(resource)
-                .map_err(|errs| I18nError::Fluent {
-                    lang: lang.to_string(),
-                    detail: format!("{errs:?}"),
-                })?;
-            let dates = DateFormats::new(lang)?;
-            locales.insert(lang, Locale { bundle, dates });
+        for lang in langs.iter().copied().chain(ui) {
+            i18n.prepare(lang)?;
         }
-        Ok(I18n { locales })
+        Ok(i18n)
+    }
+
+    fn prepare(&self, lang: Lang) -> Result<Arc<Locale>, I18nError> {
+        if let Some(l) = self.locales.read().ok().and_then(|m| m.get(&lang).cloned()) {
+            return Ok(l);
+        }
+        let locale = Arc::new(Locale::new(lang)?);
+        if let Ok(mut m) = self.locales.write() {
+            m.entry(lang).or_insert_with(|| locale.clone());
+        }
+        Ok(locale)
+    }
+
+    fn locale(&self, lang: Lang) -> Option<Arc<Locale>> {
+        self.prepare(lang).ok()
     }
 
     /// The message `id` in `lang`, or the id itself when it is missing (a
@@ -112,7 +137,7 @@ impl I18n {
 
     /// The message `id` in `lang` with arguments.
     pub fn t_args(&self, lang: Lang, id: &str, args: &[(&str, Arg<'_>)]) -> String {
-        let Some(locale) = self.locales.get(&lang) else {
+        let Some(locale) = self.locale(lang) else {
             return id.to_owned();
         };
         let bundle = &locale.bundle;
@@ -133,14 +158,25 @@ impl I18n {
     }
 
     /// The date and date-range formatters for `lang`.
-    pub fn dates(&self, lang: Lang) -> Option<&DateFormats> {
-        self.locales.get(&lang).map(|l| &l.dates)
+    pub fn dates(&self, lang: Lang) -> Option<Arc<DateFormats>> {
+        self.locale(lang).map(|l| l.dates.clone())
     }
 
     /// The language's name in itself ("Беларуская").
     pub fn endonym(&self, lang: Lang) -> String {
-        self.t(lang, "lang-name")
+        let name = self.t(lang, "lang-name");
+        // A language without its own UI strings gets the English UI, whose
+        // "lang-name" is English's: show the code rather than mislead.
+        if ui_has(lang) || name != "English" {
+            name
+        } else {
+            lang.to_string()
+        }
     }
+}
+
+fn ui_has(lang: Lang) -> bool {
+    UI_LANGUAGES.iter().any(|(c, _)| *c == lang.as_str())
 }
 
 fn ui_source(lang: Lang) -> &'static str {
@@ -230,10 +266,18 @@ mod tests {
     }
 
     #[test]
-    fn unknown_ids_and_languages_degrade_to_the_id() {
+    fn unknown_ids_degrade_to_the_id_and_new_languages_get_the_english_ui() {
         let i = I18n::new(&langs()).unwrap();
         assert_eq!(i.t(l("en"), "no-such-message"), "no-such-message");
-        assert_eq!(i.t(l("de"), "read-more"), "read-more");
+        // A language added after start-up is prepared on first use.
+        assert_eq!(i.t(l("de"), "read-more"), "Read more");
+        assert_eq!(i.endonym(l("de")), "de");
+        assert_eq!(i.endonym(l("be")), "Беларуская");
+        let d = i.dates(l("uk")).expect("dates for a language added later");
+        assert_eq!(
+            d.range("2017-07-03".parse().unwrap(), "2017-07-09".parse().unwrap()),
+            "3–9 липня 2017"
+        );
     }
 
     #[test]

@@ -82,6 +82,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/ws_uploaded.html"),
     ),
     (
+        "ws_languages.html",
+        include_str!("../templates/ws_languages.html"),
+    ),
+    (
         "ws_edition.html",
         include_str!("../templates/ws_edition.html"),
     ),

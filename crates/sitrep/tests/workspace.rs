@@ -253,6 +253,7 @@ async fn every_route_allows_exactly_the_roles_it_should() {
         ("POST", "/workspace/pages", May::Editors),
         ("GET", "/workspace/pages/1/en", May::Editors),
         ("POST", "/workspace/pages/1/en", May::Editors),
+        ("GET", "/workspace/languages", May::Editors),
         ("GET", "/workspace/staff", May::Admins),
         ("POST", "/workspace/staff", May::Admins),
         ("GET", "/workspace/audit", May::Admins),
@@ -1561,4 +1562,69 @@ async fn admins_change_roles_and_disable_accounts_but_never_the_last_admin() {
             .status,
         StatusCode::BAD_REQUEST
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn editors_change_the_site_languages_and_every_node_follows() {
+    let site = Site::demo().await;
+    let other = site.second_node().await;
+    let editor = site.login(EDITOR).await;
+    assert_eq!(
+        Site::get_from(&other, "/uk/").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let page = editor
+        .post(
+            &site,
+            "/workspace/languages",
+            &[("languages", "en, ru, uk"), ("default", "en")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let here = site.get("/uk/").await;
+    assert_eq!(
+        here.status,
+        StatusCode::OK,
+        "on the node that saved: {}",
+        here.body
+    );
+    // Ukrainian now exists, with the other languages' texts and a note;
+    // Belarusian pages are hidden; the default is English.
+    let start = std::time::Instant::now();
+    loop {
+        if Site::get_from(&other, "/uk/").await.status == StatusCode::OK {
+            break;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(5),
+            "the other node never learnt of Ukrainian"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let uk = Site::get_from(&other, "/uk/editions/2/").await;
+    assert_eq!(uk.status, StatusCode::OK);
+    assert!(
+        uk.body.contains("<html lang=\"uk\">") && uk.body.contains("in English"),
+        "{}",
+        uk.body
+    );
+    assert!(uk.body.contains("2–8 листопада 2026"), "Ukrainian dates");
+    assert_eq!(
+        Site::get_from(&other, "/be/").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let root = Site::get_from(&other, "/").await;
+    assert_eq!(root.header("location"), "/en/");
+    // Nonsense is refused with the typed list kept.
+    for (list, default) in [("en, english", "en"), ("en, ru", "be"), ("", "en")] {
+        let page = editor
+            .post(
+                &site,
+                "/workspace/languages",
+                &[("languages", list), ("default", default)],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{list}");
+        assert!(page.body.contains(list), "{list}");
+    }
 }

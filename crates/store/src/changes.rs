@@ -89,22 +89,29 @@ async fn watch_sqlite(url: &str, changes: &Changes) {
     let mut last: Option<i64> = None;
     let mut conn: Option<sqlx::AnyConnection> = None;
     loop {
-        tokio::time::sleep(SQLITE_POLL).await;
         if conn.is_none() {
             conn = sqlx::AnyConnection::connect(url).await.ok();
         }
-        let Some(c) = conn.as_mut() else { continue };
-        match sqlx::query_scalar::<_, i64>("PRAGMA data_version")
-            .fetch_one(c)
-            .await
-        {
-            Ok(v) => {
-                if last.is_some_and(|l| l != v) {
-                    changes.bump();
+        if let Some(c) = conn.as_mut() {
+            match sqlx::query_scalar::<_, i64>("PRAGMA data_version")
+                .fetch_one(c)
+                .await
+            {
+                Ok(v) => {
+                    // The first reading is the baseline; whatever happened
+                    // before it (while this node was starting) counts as a
+                    // change, as after a lost PostgreSQL connection.
+                    if last != Some(v) {
+                        changes.bump();
+                    }
+                    last = Some(v);
                 }
-                last = Some(v);
+                Err(_) => {
+                    conn = None;
+                    last = None;
+                }
             }
-            Err(_) => conn = None,
         }
+        tokio::time::sleep(SQLITE_POLL).await;
     }
 }

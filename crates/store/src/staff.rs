@@ -102,7 +102,6 @@ impl Store {
         .bind(now)
         .fetch_one(&self.pool)
         .await?;
-        self.changes.bump();
         Ok(id)
     }
 
@@ -270,16 +269,17 @@ impl Store {
         )
     }
 
+    /// Saves a site setting; every node hears of it, like any write.
     pub async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        let mut w = self.writer().await?;
         sqlx::query(
             "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         )
         .bind(key)
         .bind(value)
-        .execute(&self.pool)
+        .execute(w.conn())
         .await?;
-        self.changes.bump();
-        Ok(())
+        w.commit().await
     }
 
     /// Moves a session's expiry on (sliding expiry).

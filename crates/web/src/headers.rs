@@ -53,7 +53,7 @@ pub async fn remember_language(
         .unwrap_or("");
     let lang = sitrep_core::Lang::parse(first)
         .ok()
-        .filter(|l| app.langs.contains(l));
+        .filter(|l| app.langs().contains(l));
     let current = crate::pages::cookie_lang(req.headers());
     let mut res = next.run(req).await;
     if let Some(lang) = lang

@@ -42,9 +42,10 @@ pub struct AppState {
     pub store: Store,
     pub i18n: Arc<I18n>,
     pub renderer: Renderer,
-    /// The site's languages, in display order.
-    pub langs: Vec<Lang>,
-    pub default_lang: Lang,
+    /// The site's languages (display order) and its default: from the
+    /// configuration at start, then from the settings an editor saves,
+    /// followed on every node with the catalog.
+    site_langs: std::sync::RwLock<SiteLangs>,
     /// Prefix for absolute links (canonical, hreflang), without a trailing
     /// slash; empty means site-relative links.
     pub public_url: String,
@@ -53,6 +54,39 @@ pub struct AppState {
     icon_href: String,
     /// The reference lists, kept until the store's change generation moves.
     catalog_cache: std::sync::RwLock<Option<(u64, Arc<sitrep_store::Catalog>)>>,
+}
+
+/// The languages a site publishes in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteLangs {
+    pub list: Arc<Vec<Lang>>,
+    pub default: Lang,
+}
+
+/// The settings that hold the language list and the default language.
+pub const LANGUAGES_SETTING: &str = "languages";
+pub const DEFAULT_LANGUAGE_SETTING: &str = "default_language";
+
+impl SiteLangs {
+    /// Checks a list and default as an editor typed them.
+    pub fn parse(list: &str, default: &str) -> Option<SiteLangs> {
+        let mut langs: Vec<Lang> = Vec::new();
+        for code in list
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
+            let lang = Lang::parse(code).ok()?;
+            if !langs.contains(&lang) {
+                langs.push(lang);
+            }
+        }
+        let default = Lang::parse(default.trim()).ok()?;
+        (!langs.is_empty() && langs.len() <= 20 && langs.contains(&default)).then(|| SiteLangs {
+            list: Arc::new(langs),
+            default,
+        })
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -87,8 +121,10 @@ impl AppState {
             store,
             i18n,
             renderer,
-            langs,
-            default_lang,
+            site_langs: std::sync::RwLock::new(SiteLangs {
+                list: Arc::new(langs),
+                default: default_lang,
+            }),
             public_url: public_url.trim_end_matches('/').to_owned(),
             clock,
             css_href: headers::asset_href("site"),
@@ -110,6 +146,15 @@ impl AppState {
             return Ok(catalog.clone());
         }
         let catalog = Arc::new(self.store.catalog().await?);
+        // The language list is a setting too; it moves with the catalog.
+        let list = self.store.setting(LANGUAGES_SETTING).await?;
+        let default = self.store.setting(DEFAULT_LANGUAGE_SETTING).await?;
+        if let (Some(list), Some(default)) = (list, default)
+            && let Some(langs) = SiteLangs::parse(&list, &default)
+            && let Ok(mut guard) = self.site_langs.write()
+        {
+            *guard = langs;
+        }
         if let Ok(mut guard) = self.catalog_cache.write() {
             *guard = Some((generation, catalog.clone()));
         }
@@ -125,15 +170,27 @@ impl AppState {
         (self.clock)()
     }
 
+    /// The site's languages, in display order.
+    pub fn langs(&self) -> Arc<Vec<Lang>> {
+        self.site_langs
+            .read()
+            .map(|g| g.list.clone())
+            .unwrap_or_default()
+    }
+
+    /// The site's default language.
+    pub fn default_lang(&self) -> Lang {
+        match self.site_langs.read() {
+            Ok(g) => g.default,
+            Err(e) => e.into_inner().default,
+        }
+    }
+
     /// The languages to fall back to, best first: the default, then the rest.
     pub fn fallback_order(&self) -> Vec<Lang> {
-        std::iter::once(self.default_lang)
-            .chain(
-                self.langs
-                    .iter()
-                    .copied()
-                    .filter(|l| *l != self.default_lang),
-            )
+        let default = self.default_lang();
+        std::iter::once(default)
+            .chain(self.langs().iter().copied().filter(|l| *l != default))
             .collect()
     }
 }

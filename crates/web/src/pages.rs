@@ -36,6 +36,8 @@ impl FromRequestParts<Arc<AppState>> for SiteLang {
         parts: &mut Parts,
         app: &Arc<AppState>,
     ) -> Result<SiteLang, Response> {
+        // The language list may have changed on another node.
+        let _ = app.catalog().await;
         let first = parts
             .uri
             .path()
@@ -63,6 +65,7 @@ const MORE_IN_TREND: i64 = 4;
 
 /// `/`: sends the reader to their language.
 pub async fn root(State(app): App, headers: HeaderMap) -> Response {
+    let _ = app.catalog().await;
     let lang = reader_lang(&app, &headers);
     (
         StatusCode::FOUND,
@@ -111,7 +114,7 @@ async fn home_page(app: &AppState, lang: Lang, now: Timestamp) -> Result<Respons
         &ctx.catalog.text("tagline", lang, &app.fallback_order()),
         Section::Home,
         &|l| urls::home(l),
-        &app.langs,
+        &app.langs(),
     );
     let page = HomePage {
         edition,
@@ -151,7 +154,7 @@ async fn archive_page(
         "",
         Section::Editions,
         &|l| urls::editions(l, n),
-        &app.langs,
+        &app.langs(),
     );
     let pager = ctx.pager(&paging, |p| urls::editions(lang, p));
     html(
@@ -210,7 +213,7 @@ async fn edition_page(
         "",
         Section::Editions,
         &|l| urls::edition(l, number),
-        &app.langs,
+        &app.langs(),
     );
     html(app.renderer.render(
         "edition.html",
@@ -283,7 +286,7 @@ async fn commentary_page(
         .unwrap_or_default();
     // In the site's language order, whatever order the rows came in.
     let translations = app
-        .langs
+        .langs()
         .iter()
         .filter_map(|l| versions.iter().find(|v| v.lang == *l))
         .filter(|v| v.lang != shown.lang)
@@ -303,7 +306,7 @@ async fn commentary_page(
         urls::commentary(l, &best.slug)
     };
     let existing: Vec<Lang> = app
-        .langs
+        .langs()
         .iter()
         .copied()
         .filter(|l| versions.iter().any(|v| v.lang == *l))
@@ -362,7 +365,7 @@ async fn trends_page(app: &AppState, lang: Lang, now: Timestamp) -> Result<Respo
         "",
         Section::Trends,
         &|l| urls::trends(l),
-        &app.langs,
+        &app.langs(),
     );
     html(
         app.renderer
@@ -417,7 +420,7 @@ async fn trend_page(
         &link.description,
         Section::Trends,
         &|l| urls::trend(l, slug, n),
-        &app.langs,
+        &app.langs(),
     );
     let pager = ctx.pager(&paging, |p| urls::trend(lang, slug, p));
     html(app.renderer.render(
@@ -455,7 +458,7 @@ async fn static_page_inner(
         return Err(PageError::NotFound);
     };
     let existing: Vec<Lang> = app
-        .langs
+        .langs()
         .iter()
         .copied()
         .filter(|l| rows.iter().any(|p| p.lang == *l))
@@ -524,7 +527,7 @@ fn page_number(params: Params) -> Result<PageNumber, PageError> {
 
 /// A language code from the URL, if it is one of the site's.
 fn site_lang(app: &AppState, raw: &str) -> Option<Lang> {
-    Lang::parse(raw).ok().filter(|l| app.langs.contains(l))
+    Lang::parse(raw).ok().filter(|l| app.langs().contains(l))
 }
 
 /// The reader's language: cookie, then `Accept-Language`, then the default.
@@ -535,9 +538,9 @@ pub(crate) fn reader_lang(app: &AppState, headers: &HeaderMap) -> Lang {
             headers
                 .get(header::ACCEPT_LANGUAGE)
                 .and_then(|v| v.to_str().ok())
-                .and_then(|h| sitrep_i18n::negotiate(h, &app.langs))
+                .and_then(|h| sitrep_i18n::negotiate(h, &app.langs()))
         })
-        .unwrap_or(app.default_lang)
+        .unwrap_or(app.default_lang())
 }
 
 /// The language cookie's value, as sent.

@@ -84,7 +84,7 @@ impl<'a> Ctx<'a> {
         let text = |key: &str| self.catalog.text(key, self.lang, &self.fallbacks);
         let switcher = self
             .app
-            .langs
+            .langs()
             .iter()
             .map(|&l| LangLink {
                 lang: l.to_string(),
@@ -100,10 +100,10 @@ impl<'a> Ctx<'a> {
                 href: self.absolute(&path_in(l)),
             })
             .collect();
-        if alternates.contains(&self.app.default_lang) && alternates.len() > 1 {
+        if alternates.contains(&self.app.default_lang()) && alternates.len() > 1 {
             alts.push(Alternate {
                 hreflang: "x-default".into(),
-                href: self.absolute(&path_in(self.app.default_lang)),
+                href: self.absolute(&path_in(self.app.default_lang())),
             });
         }
         let mut nav = vec![

@@ -196,7 +196,7 @@ async fn builder_page(
         .map(|c| {
             let v = c.version(lang).or_else(|| c.original());
             json!({"id": c.id, "title": v.map(|v| v.title.clone()).unwrap_or_default(),
-                   "href": format!("/workspace/commentaries/{}/{}", c.id, v.map_or(app.default_lang, |v| v.lang))})
+                   "href": format!("/workspace/commentaries/{}/{}", c.id, v.map_or(app.default_lang(), |v| v.lang))})
         })
         .collect();
     let local = |t: Option<i64>| {
@@ -414,7 +414,7 @@ async fn save_facts(
         w.commit().await
     }
     .await;
-    let back = c.original().map_or(app.default_lang, |v| v.lang);
+    let back = c.original().map_or(app.default_lang(), |v| v.lang);
     match done {
         Ok(()) => Redirect::to(&format!("/workspace/commentaries/{}/{back}?saved=1", c.id))
             .into_response(),

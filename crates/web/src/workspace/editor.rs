@@ -133,7 +133,7 @@ pub async fn dashboard_data(app: &AppState, staff: &Staff) -> Result<Value, Page
                 .map(|(n, _)| n.clone())
                 .unwrap_or_default();
             let cells: Vec<Value> = app
-                .langs
+                .langs()
                 .iter()
                 .map(|&l| match c.version(l) {
                     Some(v) => {
@@ -167,7 +167,7 @@ pub async fn dashboard_data(app: &AppState, staff: &Staff) -> Result<Value, Page
     Ok(json!({
         "edition": {"number": current.number, "range": range},
         "commentaries": rows,
-        "langs": app.langs.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
+        "langs": app.langs().iter().map(|l| l.as_str()).collect::<Vec<_>>(),
         "scheduled": scheduled,
     }))
 }
@@ -193,7 +193,7 @@ async fn choices(app: &AppState, lang: Lang) -> Result<Value, PageError> {
         "editions": editions,
         "trends": catalog.trends.iter().map(|t| json!({"id": t.id, "label": pick(&t.names)})).collect::<Vec<_>>(),
         "assessments": catalog.assessments.iter().map(|a| json!({"id": a.id, "label": a.labels.get(&lang).or_else(|| a.labels.values().next()).cloned().unwrap_or_default()})).collect::<Vec<_>>(),
-        "langs": app.langs.iter().map(|l| json!({"code": l.as_str(), "name": app.i18n.endonym(*l)})).collect::<Vec<_>>(),
+        "langs": app.langs().iter().map(|l| json!({"code": l.as_str(), "name": app.i18n.endonym(*l)})).collect::<Vec<_>>(),
     }))
 }
 
@@ -225,7 +225,7 @@ async fn new_page(
     let data = json!({
         "choices": choices,
         "form": {"edition_id": form.edition_id, "trend_id": form.trend_id, "assessment_id": form.assessment_id,
-                 "lang": if form.lang.is_empty() { app.default_lang.as_str() } else { form.lang.as_str() },
+                 "lang": if form.lang.is_empty() { app.default_lang().to_string() } else { form.lang.clone() },
                  "slug": form.slug, "title": form.title, "lead": form.lead, "body": form.body},
         "error": error,
     });
@@ -320,7 +320,7 @@ async fn create(
     };
     let Some(vlang) = Lang::parse(&form.lang)
         .ok()
-        .filter(|l| app.langs.contains(l))
+        .filter(|l| app.langs().contains(l))
     else {
         return new_page(
             &app,
@@ -421,7 +421,7 @@ async fn target(
         raw_id.parse::<i64>(),
         Lang::parse(&raw_lang)
             .ok()
-            .filter(|l| app.langs.contains(l)),
+            .filter(|l| app.langs().contains(l)),
     ) else {
         return Err(not_found(app, staff));
     };
@@ -505,7 +505,7 @@ async fn editor_page(
         })
         .unwrap_or_default();
     let versions: Vec<Value> = app
-        .langs
+        .langs()
         .iter()
         .map(|&l| {
             json!({

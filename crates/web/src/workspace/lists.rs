@@ -66,6 +66,7 @@ pub fn router() -> Router<Arc<AppState>> {
             ),
         )
         .route("/workspace/pages", get(pages).post(add_page))
+        .route("/workspace/languages", get(languages).post(save_languages))
         .route(
             "/workspace/pages/{id}/{lang}",
             get(page_form).post(save_page),
@@ -108,7 +109,7 @@ async fn list_page(
     };
     let entry = |id: i64, slug: &str, names: &std::collections::HashMap<Lang, (String, String)>| {
         let langs: Vec<Value> = app
-            .langs
+            .langs()
             .iter()
             .map(|l| {
                 let (name, text) = names.get(l).cloned().unwrap_or_default();
@@ -235,7 +236,7 @@ async fn save_named(
         return not_found(&app, &staff);
     };
     let lang = staff.user.ui_lang;
-    let too_long = app.langs.iter().any(|l| {
+    let too_long = app.langs().iter().any(|l| {
         field(&f, &format!("name_{l}")).chars().count() > MAX_NAME
             || field(&f, &format!("text_{l}")).chars().count() > MAX_TEXT
     });
@@ -254,7 +255,7 @@ async fn save_named(
     let (path, ..) = list_names(list);
     let result = async {
         let mut w = app.store.writer().await?;
-        for &l in &app.langs {
+        for &l in app.langs().iter() {
             w.set_named(
                 list,
                 id,
@@ -296,7 +297,7 @@ async fn pages_list(
         .iter()
         .map(|p| {
             let langs: Vec<Value> = app
-                .langs
+                .langs()
                 .iter()
                 .map(|l| {
                     let v = p.versions.iter().find(|v| v.lang == *l);
@@ -356,7 +357,7 @@ async fn add_page(State(app): App, staff: Staff, headers: HeaderMap, body: Bytes
     .await;
     match result {
         Ok(id) => {
-            Redirect::to(&format!("/workspace/pages/{id}/{}", app.default_lang)).into_response()
+            Redirect::to(&format!("/workspace/pages/{id}/{}", app.default_lang())).into_response()
         }
         Err(sitrep_store::StoreError::Duplicate(_)) => {
             pages_list(
@@ -383,7 +384,7 @@ async fn page_target(
         raw_id.parse::<i64>(),
         Lang::parse(&raw_lang)
             .ok()
-            .filter(|l| app.langs.contains(l)),
+            .filter(|l| app.langs().contains(l)),
     ) else {
         return Err(not_found(app, staff));
     };
@@ -421,7 +422,7 @@ fn page_editor(
         "id": p.id, "slug": p.slug, "lang": vlang.as_str(), "lang_name": app.i18n.endonym(vlang),
         "title": title, "body": body, "published": state == "published",
         "public": format!("/{vlang}/pages/{}/", p.slug),
-        "langs": app.langs.iter().map(|l| json!({"code": l.as_str(), "name": app.i18n.endonym(*l), "href": format!("/workspace/pages/{}/{l}", p.id), "current": *l == vlang})).collect::<Vec<_>>(),
+        "langs": app.langs().iter().map(|l| json!({"code": l.as_str(), "name": app.i18n.endonym(*l), "href": format!("/workspace/pages/{}/{l}", p.id), "current": *l == vlang})).collect::<Vec<_>>(),
         "error": error,
     });
     let mut res = page(
@@ -532,6 +533,98 @@ async fn save_page(
     .await;
     match result {
         Ok(()) => Redirect::to(&format!("/workspace/pages/{}/{vlang}", p.id)).into_response(),
+        Err(e) => error_response(&app, Some(&staff), e.into()).await,
+    }
+}
+
+fn languages_page(
+    app: &AppState,
+    staff: &Staff,
+    typed: Option<(&str, &str)>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let lang = staff.user.ui_lang;
+    let langs = app.langs();
+    let current: Vec<&str> = langs.iter().map(|l| l.as_str()).collect();
+    let (list, default) = match typed {
+        Some((l, d)) => (l.to_owned(), d.to_owned()),
+        None => (current.join(", "), app.default_lang().to_string()),
+    };
+    let names: Vec<Value> = langs
+        .iter()
+        .map(|l| json!({"code": l.as_str(), "name": app.i18n.endonym(*l)}))
+        .collect();
+    let data = json!({"list": list, "default": default, "names": names, "error": error});
+    let mut res = page(
+        app,
+        Some(staff),
+        lang,
+        "ws_languages.html",
+        &app.i18n.t(lang, "ws-nav-languages"),
+        data,
+    );
+    *res.status_mut() = status;
+    res
+}
+
+async fn languages(State(app): App, staff: Staff) -> Response {
+    if let Err(r) = allowed(&app, &staff) {
+        return r;
+    }
+    let _ = app.catalog().await;
+    languages_page(&app, &staff, None, None, StatusCode::OK)
+}
+
+async fn save_languages(
+    State(app): App,
+    staff: Staff,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(r) = allowed(&app, &staff) {
+        return r;
+    }
+    let f = fields(&body);
+    if let Err(r) = check_post(&app, &staff, &headers, field(&f, "csrf")) {
+        return r;
+    }
+    let lang = staff.user.ui_lang;
+    let (list, default) = (field(&f, "languages"), field(&f, "default"));
+    let Some(parsed) = crate::SiteLangs::parse(list, default) else {
+        return languages_page(
+            &app,
+            &staff,
+            Some((list, default)),
+            Some(app.i18n.t(lang, "ws-bad-languages")),
+            StatusCode::BAD_REQUEST,
+        );
+    };
+    let codes: Vec<&str> = parsed.list.iter().map(|l| l.as_str()).collect();
+    let now = app.now();
+    let result = async {
+        app.store
+            .set_setting(crate::LANGUAGES_SETTING, &codes.join(","))
+            .await?;
+        app.store
+            .set_setting(crate::DEFAULT_LANGUAGE_SETTING, parsed.default.as_str())
+            .await?;
+        app.store
+            .audit(
+                Some(&staff.user),
+                "languages-changed",
+                &codes.join(","),
+                parsed.default.as_str(),
+                now,
+            )
+            .await
+    }
+    .await;
+    match result {
+        Ok(()) => {
+            let _ = app.catalog().await;
+            Redirect::to("/workspace/languages").into_response()
+        }
         Err(e) => error_response(&app, Some(&staff), e.into()).await,
     }
 }

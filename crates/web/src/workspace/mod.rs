@@ -83,6 +83,7 @@ pub(crate) fn page(
                     ("/workspace/trends", "ws-nav-trends"),
                     ("/workspace/authors", "ws-nav-authors"),
                     ("/workspace/pages", "ws-nav-pages"),
+                    ("/workspace/languages", "ws-nav-languages"),
                 ] {
                     items.push(json!({"href": href, "label": app.i18n.t(lang, id)}));
                 }
@@ -142,7 +143,7 @@ pub(crate) fn message(
     title_id: &str,
     text: &str,
 ) -> Response {
-    let lang = staff.map_or(app.default_lang, |s| s.user.ui_lang);
+    let lang = staff.map_or(app.default_lang(), |s| s.user.ui_lang);
     let title = app.i18n.t(lang, title_id);
     let mut res = page(
         app,
@@ -179,7 +180,7 @@ pub(crate) fn not_found(app: &AppState, staff: &Staff) -> Response {
 }
 
 pub(crate) fn bad_form(app: &AppState, staff: Option<&Staff>, e: &FormRejection) -> Response {
-    let lang = staff.map_or(app.default_lang, |s| s.user.ui_lang);
+    let lang = staff.map_or(app.default_lang(), |s| s.user.ui_lang);
     let text = app
         .i18n
         .t_args(lang, "ws-bad-form", &[("reason", Arg::Str(&e.body_text()))]);
@@ -191,7 +192,7 @@ pub(crate) async fn error_response(
     staff: Option<&Staff>,
     e: PageError,
 ) -> Response {
-    let lang = staff.map_or(app.default_lang, |s| s.user.ui_lang);
+    let lang = staff.map_or(app.default_lang(), |s| s.user.ui_lang);
     tracing::error!(error = %e, "workspace request failed");
     let (title, text) = if matches!(&e, PageError::Store(s) if s.is_unavailable()) {
         ("unavailable-title", "unavailable-body")

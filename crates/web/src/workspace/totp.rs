@@ -33,7 +33,7 @@ fn setup_page(
     status: StatusCode,
 ) -> Response {
     let lang = staff.user.ui_lang;
-    let issuer = app.i18n.t(app.default_lang, "ws-name");
+    let issuer = app.i18n.t(app.default_lang(), "ws-name");
     let mut data = account_data(app, staff, None, error);
     let grouped: Vec<String> = secret
         .as_bytes()
