@@ -92,30 +92,6 @@ fn html_escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// The first paragraph-worth of plain text, for descriptions and excerpts.
-pub fn plain_text(markdown: &str, max_chars: usize) -> String {
-    let mut out = String::new();
-    for event in Parser::new(markdown) {
-        match event {
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => out.push(' '),
-            _ => {}
-        }
-        if out.chars().count() > max_chars {
-            break;
-        }
-    }
-    let trimmed = out.split_whitespace().collect::<Vec<_>>().join(" ");
-    if trimmed.chars().count() <= max_chars {
-        return trimmed;
-    }
-    let cut: String = trimmed.chars().take(max_chars).collect();
-    match cut.rfind(' ') {
-        Some(i) => format!("{}…", &cut[..i]),
-        None => format!("{cut}…"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,14 +161,5 @@ mod tests {
             html.contains("rel=\"noopener noreferrer nofollow\""),
             "{html}"
         );
-    }
-
-    #[test]
-    fn plain_text_excerpt() {
-        assert_eq!(
-            plain_text("**Bold** lead. And *more*.", 100),
-            "Bold lead. And more."
-        );
-        assert_eq!(plain_text("one two three four", 9), "one two…");
     }
 }

@@ -33,29 +33,38 @@ fn e2e_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/e2e")
 }
 
-#[test]
-fn a_reader_follows_read_more_and_switches_language_in_chromium() {
+/// Runs one script of tests/e2e against a fresh demo server.
+fn run_script(script: &str) {
     if let Some(why) = missing() {
         assert!(
             std::env::var("SITREP_REQUIRE_TOOLS").as_deref() != Ok("1"),
             "the browser test cannot run: {why}"
         );
-        eprintln!("SKIPPED browser test: {why}");
+        eprintln!("SKIPPED browser test {script}: {why}");
         return;
     }
     let site = BinSite::new();
     let server = Server::start(&site, &["demo"]);
     let out = Command::new("node")
-        .arg(e2e_dir().join("demo.mjs"))
+        .arg(e2e_dir().join(script))
         .arg(&server.base)
         .output()
         .expect("node runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     println!("{stdout}");
-    assert!(
-        out.status.success(),
-        "browser test failed:\n{stdout}\n{stderr}"
-    );
+    assert!(out.status.success(), "{script} failed:\n{stdout}\n{stderr}");
     assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+}
+
+#[test]
+fn a_reader_follows_read_more_and_switches_language_in_chromium() {
+    run_script("demo.mjs");
+}
+
+/// Log in, write, translate, schedule, see it appear at its time; script
+/// payloads typed into every field never run.
+#[test]
+fn the_week_in_the_workspace_in_chromium() {
+    run_script("workspace.mjs");
 }

@@ -164,6 +164,50 @@ async fn forms_without_the_token_or_from_another_site_are_refused() {
             .status,
         StatusCode::OK
     );
+    // Browsers that hide the referrer send `Origin: null`; they also say
+    // where the post comes from, and a cross-site one is refused.
+    for (origin, site_header, ok) in [
+        ("null", "cross-site", false),
+        ("null", "", false),
+        (&format!("http://{}", "127.0.0.1"), "cross-site", false),
+    ] {
+        let mut headers = vec![("cookie", staff.cookie.as_str()), ("origin", origin)];
+        if !site_header.is_empty() {
+            headers.push(("sec-fetch-site", site_header));
+        }
+        let page = site
+            .post(&path, &headers, &[("csrf", &staff.csrf), ("to", "review")])
+            .await;
+        assert_eq!(
+            page.status == StatusCode::SEE_OTHER,
+            ok,
+            "{origin} {site_header}"
+        );
+    }
+    let page = site
+        .post(
+            &path,
+            &[
+                ("cookie", &staff.cookie),
+                ("origin", "null"),
+                ("sec-fetch-site", "same-origin"),
+            ],
+            &[("csrf", &staff.csrf), ("to", "review")],
+        )
+        .await;
+    assert_eq!(
+        page.status,
+        StatusCode::SEE_OTHER,
+        "a same-origin post whose referrer is hidden"
+    );
+    assert_eq!(
+        site.get("/workspace/login").await.header("referrer-policy"),
+        "same-origin"
+    );
+    assert_eq!(
+        site.get("/en/").await.header("referrer-policy"),
+        "no-referrer"
+    );
     // The real form works: the English version is withdrawn.
     let page = staff.post(&site, &path, &[("to", "draft")]).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);

@@ -15,6 +15,7 @@ pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
     form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 pub async fn security_headers(req: Request, next: Next) -> Response {
+    let is_workspace = req.uri().path().starts_with("/workspace");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     h.insert(
@@ -25,10 +26,14 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    // Public pages tell other sites nothing of where readers come from; the
+    // workspace keeps same-origin referrers so browsers send a real Origin.
+    let policy = if is_workspace {
+        "same-origin"
+    } else {
+        "no-referrer"
+    };
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static(policy));
     h.insert(
         "permissions-policy",
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),

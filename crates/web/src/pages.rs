@@ -9,7 +9,6 @@ use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use sitrep_core::{Lang, PageNumber, Paging, Timestamp};
 use sitrep_i18n::Arg;
-use sitrep_render::markdown::plain_text;
 use sitrep_render::urls;
 use sitrep_render::view::{
     ArchivePage, CommentaryPage, EditionPage, ErrorPage, HomePage, LangLink, StaticPage,
@@ -313,7 +312,7 @@ async fn commentary_page(
         .collect();
     let mut chrome = ctx.chrome(
         &shown.title,
-        &plain_text(&shown.lead, 200),
+        &excerpt(&shown.lead, 200),
         Section::None,
         &path_in,
         &existing,
@@ -482,6 +481,19 @@ async fn static_page_inner(
         }),
     };
     html(app.renderer.render("page.html", &chrome, &page)?)
+}
+
+/// The lead (plain text, not Markdown) cut to `max` characters at a word.
+fn excerpt(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: String = text.chars().take(max).collect();
+    match cut.rfind(' ') {
+        Some(i) => format!("{}…", &cut[..i]),
+        None => format!("{cut}…"),
+    }
 }
 
 /// Anything no route matches.

@@ -45,8 +45,14 @@ pub fn router() -> Router<Arc<AppState>> {
 
 /// "2026-11-28 09:00 UTC".
 pub fn datetime(ts: Timestamp) -> String {
+    // Seconds only when there are any, as publication times may carry them.
+    let format = if ts % 60 == 0 {
+        "%Y-%m-%d %H:%M UTC"
+    } else {
+        "%Y-%m-%d %H:%M:%S UTC"
+    };
     jiff::Timestamp::from_second(ts)
-        .map(|t| t.strftime("%Y-%m-%d %H:%M UTC").to_string())
+        .map(|t| t.strftime(format).to_string())
         .unwrap_or_default()
 }
 

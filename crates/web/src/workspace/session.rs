@@ -153,12 +153,20 @@ pub fn session_cookie(app: &AppState, token: Option<&str>) -> HeaderValue {
 }
 
 /// A form post from another site is refused even before its CSRF token is
-/// looked at: browsers send `Origin` with every POST.
+/// looked at: browsers say where a post comes from, in `Origin` (or, where
+/// a referrer policy hides it as `null`, in `Sec-Fetch-Site`).
 pub fn same_origin(app: &AppState, headers: &HeaderMap) -> bool {
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    if matches!(fetch_site, Some("cross-site" | "same-site")) {
+        return false;
+    }
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         // Old clients and tools send none; the CSRF token still guards.
         return true;
     };
+    if origin == "null" {
+        return fetch_site == Some("same-origin");
+    }
     if !app.public_url.is_empty() && origin == app.public_url {
         return true;
     }
