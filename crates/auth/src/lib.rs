@@ -6,8 +6,10 @@
 //! reaches the database; every comparison of a secret is constant-time.
 //! No I/O besides the operating system's random numbers.
 
+mod signed;
 mod totp;
 
+pub use signed::{Purpose, TokenError, sign, verify};
 pub use totp::{check_totp, new_totp_secret, totp_code, totp_uri};
 
 use argon2::Argon2;

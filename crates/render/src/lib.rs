@@ -89,6 +89,18 @@ const TEMPLATES: &[(&str, &str)] = &[
         "ws_edition.html",
         include_str!("../templates/ws_edition.html"),
     ),
+    (
+        "subscribe.html",
+        include_str!("../templates/subscribe.html"),
+    ),
+    (
+        "email_notice.txt",
+        include_str!("../templates/email_notice.txt"),
+    ),
+    (
+        "email_notice.html",
+        include_str!("../templates/email_notice.html"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

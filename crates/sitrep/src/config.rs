@@ -19,6 +19,11 @@ pub struct FileConfig {
     pub languages: Option<Vec<String>>,
     pub default_language: Option<String>,
     pub log: Option<String>,
+    /// The newsletter's sender, e.g. `Situation in Varesia <news@example.org>`.
+    pub mail_from: Option<String>,
+    /// The mail relay, `smtp://host:port`; without one, mail is kept in the
+    /// workspace outbox.
+    pub smtp_url: Option<String>,
 }
 
 /// Flags shared by every subcommand that works on a site.
@@ -61,6 +66,8 @@ pub struct Config {
     pub languages: Vec<Lang>,
     pub default_language: Lang,
     pub log: String,
+    pub mail_from: String,
+    pub smtp_url: Option<String>,
 }
 
 pub const DEFAULT_DATA: &str = "./sitrep-data";
@@ -134,6 +141,10 @@ impl Config {
         let log = env("SITREP_LOG")
             .or(file.log)
             .unwrap_or_else(|| "info".into());
+        let mail_from = env("SITREP_MAIL_FROM")
+            .or(file.mail_from)
+            .unwrap_or_else(|| "Newsletter <newsletter@localhost>".into());
+        let smtp_url = env("SITREP_SMTP_URL").or(file.smtp_url);
         Ok(Config {
             data,
             database_url,
@@ -142,6 +153,8 @@ impl Config {
             languages,
             default_language,
             log,
+            mail_from,
+            smtp_url,
         })
     }
 }

@@ -34,12 +34,17 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
 /// by other nodes, so it must be called inside the Tokio runtime.
 pub fn app(store: Store, config: &Config, clock: Clock) -> anyhow::Result<axum::Router> {
     store.watch_changes();
+    let mail = sitrep_web::MailSettings {
+        from: &config.mail_from,
+        smtp_url: config.smtp_url.as_deref(),
+    };
     let state = AppState::new(
         store,
         config.languages.clone(),
         config.default_language,
         &config.public_url,
         clock,
+        mail,
     )?;
     Ok(sitrep_web::router(Arc::new(state)))
 }

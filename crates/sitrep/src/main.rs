@@ -141,7 +141,10 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
             reset,
             no_serve,
         } => {
-            let config = Config::resolve(&site, Some(&serve))?;
+            let mut config = Config::resolve(&site, Some(&serve))?;
+            // A demo sends nothing: mail is kept in the workspace outbox.
+            config.smtp_url = None;
+            config.mail_from = "Situation in Varesia <newsletter@varesia.example>".into();
             init_logs(&config.log);
             let store = sitrep::open_store(&config).await?;
             let now = jiff::Timestamp::now().as_second();
@@ -285,7 +288,14 @@ async fn run(config: &Config, store: sitrep_store::Store, what: &str) -> anyhow:
         )
     })?;
     let addr = listener.local_addr()?;
-    let router = sitrep::app(store, config, sitrep_web::system_clock())?;
+    // Links in emails must be absolute: without a configured public
+    // address, the one this server listens on is the best there is.
+    let mut config = config.clone();
+    if config.public_url.is_empty() {
+        config.public_url = format!("http://{addr}");
+        tracing::warn!(public_url = %config.public_url, "no public_url configured; links in emails point here");
+    }
+    let router = sitrep::app(store, &config, sitrep_web::system_clock())?;
     println!("{what} is running at http://{addr}/  (Ctrl-C stops it)");
     std::io::stdout().flush()?;
     tracing::info!(%addr, "listening");

@@ -158,6 +158,29 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     (
+        "subscribers",
+        &[
+            ("id", Int),
+            ("email", Text),
+            ("langs", Text),
+            ("status", Text),
+            ("consent", Text),
+            ("created_at", Int),
+            ("confirmed_at", OptInt),
+            ("updated_at", Int),
+        ],
+    ),
+    (
+        "outbox",
+        &[
+            ("id", Int),
+            ("created_at", Int),
+            ("recipient", Text),
+            ("subject", Text),
+            ("message", Blob),
+        ],
+    ),
+    (
         "audit_log",
         &[
             ("id", Int),

@@ -19,6 +19,7 @@ mod media;
 mod migrate;
 mod public;
 mod staff;
+mod subscribers;
 pub mod testing;
 mod write;
 
@@ -37,6 +38,7 @@ pub use lists::{DeskPage, DeskPageVersion, NamedList};
 pub use media::Media;
 pub use public::{EditionRow, PageRow, Public, VersionRow};
 pub use staff::{AuditEntry, NewUser, Session, User, normalize_email};
+pub use subscribers::{OutboxMessage, Subscriber, SubscriberStatus};
 pub use write::{NewCommentary, NewEdition, NewVersion, Writer};
 
 #[derive(Debug, thiserror::Error)]

@@ -14,6 +14,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "staff", include_str!("../migrations/0002_staff.sql")),
     (3, "totp", include_str!("../migrations/0003_totp.sql")),
     (4, "media", include_str!("../migrations/0004_media.sql")),
+    (
+        5,
+        "newsletter",
+        include_str!("../migrations/0005_newsletter.sql"),
+    ),
 ];
 
 /// SQLite's `INTEGER PRIMARY KEY` is its row id; PostgreSQL spells an

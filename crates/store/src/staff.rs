@@ -269,6 +269,25 @@ impl Store {
         )
     }
 
+    /// A setting, set to `initial` first if it has none (the first node to
+    /// get there wins; every node then reads the same value).
+    pub async fn setting_or_init(&self, key: &str, initial: &str) -> Result<String> {
+        if let Some(v) = self.setting(key).await? {
+            return Ok(v);
+        }
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(key)
+        .bind(initial)
+        .execute(&self.pool)
+        .await?;
+        Ok(self
+            .setting(key)
+            .await?
+            .unwrap_or_else(|| initial.to_owned()))
+    }
+
     /// Saves a site setting; every node hears of it, like any write.
     pub async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
         let mut w = self.writer().await?;

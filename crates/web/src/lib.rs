@@ -13,6 +13,7 @@ mod error;
 mod headers;
 pub mod media;
 mod pages;
+mod subscribe;
 mod views;
 pub mod workspace;
 
@@ -52,6 +53,8 @@ pub struct AppState {
     pub clock: Clock,
     css_href: String,
     icon_href: String,
+    /// Where email goes: the relay, or the outbox.
+    pub mailer: sitrep_mail::Mailer,
     /// The reference lists, kept until the store's change generation moves.
     catalog_cache: std::sync::RwLock<Option<(u64, Arc<sitrep_store::Catalog>)>>,
 }
@@ -99,6 +102,15 @@ pub enum SetupError {
     I18n(#[from] sitrep_i18n::I18nError),
     #[error(transparent)]
     Render(#[from] sitrep_render::RenderError),
+    #[error(transparent)]
+    Mail(#[from] sitrep_mail::MailError),
+}
+
+/// How the site sends mail.
+pub struct MailSettings<'a> {
+    pub from: &'a str,
+    /// `None` keeps messages in the outbox (demo mode, or no relay).
+    pub smtp_url: Option<&'a str>,
 }
 
 impl AppState {
@@ -108,6 +120,7 @@ impl AppState {
         default_lang: Lang,
         public_url: &str,
         clock: Clock,
+        mail: MailSettings<'_>,
     ) -> Result<AppState, SetupError> {
         if langs.is_empty() {
             return Err(SetupError::NoLanguages);
@@ -117,6 +130,7 @@ impl AppState {
         }
         let i18n = Arc::new(I18n::new(&langs)?);
         let renderer = Renderer::new(i18n.clone())?;
+        let mailer = sitrep_mail::Mailer::new(mail.from, mail.smtp_url, store.clone())?;
         Ok(AppState {
             store,
             i18n,
@@ -130,6 +144,7 @@ impl AppState {
             css_href: headers::asset_href("site"),
             icon_href: headers::asset_href("icon"),
             catalog_cache: std::sync::RwLock::new(None),
+            mailer,
         })
     }
 
@@ -159,6 +174,14 @@ impl AppState {
             *guard = Some((generation, catalog.clone()));
         }
         Ok(catalog)
+    }
+
+    /// The secret that signs links in emails: made once, kept in the
+    /// database so every node signs alike, never logged.
+    pub async fn token_secret(&self) -> Result<String, sitrep_store::StoreError> {
+        self.store
+            .setting_or_init("token_secret", &sitrep_auth::new_token())
+            .await
     }
 
     /// The address of a static file (`"site"`, `"icon"`, `"workspace"`).
@@ -209,6 +232,16 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/{lang}/trends/", get(pages::trends))
         .route("/{lang}/trends/{slug}/", get(pages::trend))
         .route("/{lang}/pages/{slug}/", get(pages::static_page))
+        .route(
+            "/{lang}/subscribe",
+            get(subscribe::form).post(subscribe::subscribe),
+        )
+        .route("/{lang}/subscribe/confirm", get(subscribe::confirm))
+        .route(
+            "/{lang}/subscription",
+            get(subscribe::manage).post(subscribe::manage_save),
+        )
+        .route("/unsubscribe", axum::routing::post(subscribe::one_click))
         .merge(workspace::router())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(

@@ -3,6 +3,7 @@
 //! serves, driven in-process.
 #![allow(dead_code)]
 
+pub mod mime;
 pub mod process;
 
 use std::collections::{BTreeMap, BTreeSet};

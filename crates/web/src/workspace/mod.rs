@@ -35,7 +35,8 @@ use sitrep_i18n::Arg;
 use sitrep_store::NewUser;
 
 use crate::{AppState, PageError};
-pub use session::Staff;
+pub use editor::datetime;
+pub use session::{Staff, client_address};
 
 type App = State<Arc<AppState>>;
 

@@ -1,0 +1,377 @@
+//! The newsletter for readers, through the router, with mail captured in
+//! the outbox (as the demo does).
+
+mod common;
+
+use common::mime::{header, parts};
+use common::{NOW, Site};
+use http::StatusCode;
+use sitrep_store::SubscriberStatus;
+
+const READER: &str = "reader@example.org";
+
+/// The newest captured message to `to`: (subject, text part, html part).
+async fn last_mail(site: &Site, to: &str) -> Option<(String, String, String)> {
+    let outbox = site.store.outbox(100).await.unwrap();
+    let m = outbox.iter().find(|m| m.recipient == to)?;
+    let raw = String::from_utf8_lossy(&m.message).into_owned();
+    let subject = header(&raw, "subject").unwrap_or_default();
+    let p = parts(&raw);
+    let text = p
+        .iter()
+        .find(|(k, _)| k.starts_with("text/plain"))
+        .map(|(_, b)| b.clone())
+        .unwrap_or_default();
+    let html = p
+        .iter()
+        .find(|(k, _)| k.starts_with("text/html"))
+        .map(|(_, b)| b.clone())
+        .unwrap_or_default();
+    Some((subject, text, html))
+}
+
+async fn mails_to(site: &Site, to: &str) -> usize {
+    site.store
+        .outbox(1000)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|m| m.recipient == to)
+        .count()
+}
+
+/// The site-relative link in a message's text part that starts with `prefix`.
+fn link(text: &str, prefix: &str) -> String {
+    let start = text
+        .find(prefix)
+        .unwrap_or_else(|| panic!("no {prefix} link in {text}"));
+    text[start..].split_whitespace().next().unwrap().to_owned()
+}
+
+async fn subscribe(site: &Site, lang: &str, email: &str, langs: &[&str]) -> common::Page {
+    let mut fields = vec![("email", email), ("website", "")];
+    for l in langs {
+        fields.push(("lang", l));
+    }
+    site.post(&format!("/{lang}/subscribe"), &[], &fields).await
+}
+
+#[tokio::test]
+async fn a_reader_subscribes_in_one_step_and_confirms_from_the_email() {
+    let site = Site::demo().await;
+    let page = subscribe(&site, "ru", READER, &["ru", "en"]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Проверьте почту"), "{}", page.body);
+    let s = site
+        .store
+        .subscriber_by_email(READER)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(s.status, SubscriberStatus::Pending);
+    assert_eq!(
+        s.langs.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
+        ["ru", "en"]
+    );
+    assert!(
+        s.consent.contains("/ru/subscribe"),
+        "consent is recorded: {}",
+        s.consent
+    );
+
+    // The confirmation arrives in Russian, its Cyrillic subject intact.
+    let (subject, text, html) = last_mail(&site, READER).await.expect("a confirmation");
+    assert_eq!(subject, "Подтвердите подписку на «Ситуация в Варесии»");
+    assert!(text.contains("Подтвердить подписку") && html.contains("Подтвердить подписку"));
+    let confirm = link(&text, "/ru/subscribe/confirm?t=");
+    let page = site.get(&confirm).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Вы успешно подписались"),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        site.store
+            .subscriber_by_email(READER)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        SubscriberStatus::Active
+    );
+    // Following it again changes nothing and still says so.
+    assert!(
+        site.get(&confirm)
+            .await
+            .body
+            .contains("Вы успешно подписались")
+    );
+}
+
+#[tokio::test]
+async fn the_answer_never_tells_who_is_on_the_list() {
+    let site = Site::demo().await;
+    let answer = |p: &common::Page| {
+        let main = p
+            .body
+            .split("<main id=\"content\">")
+            .nth(1)
+            .unwrap()
+            .split("</main>")
+            .next()
+            .unwrap()
+            .to_owned();
+        main.replace("known@example.org", "X")
+            .replace("new@example.org", "X")
+            .replace("pending@example.org", "X")
+    };
+    // An active subscriber, a pending one, a new address.
+    subscribe(&site, "en", "known@example.org", &["en"]).await;
+    let (_, text, _) = last_mail(&site, "known@example.org").await.unwrap();
+    site.get(&link(&text, "/en/subscribe/confirm?t=")).await;
+    subscribe(&site, "en", "pending@example.org", &["en"]).await;
+    let a = subscribe(&site, "en", "known@example.org", &["en"]).await;
+    let b = subscribe(&site, "en", "pending@example.org", &["en"]).await;
+    let c = subscribe(&site, "en", "new@example.org", &["en"]).await;
+    assert_eq!(
+        (a.status, b.status, c.status),
+        (StatusCode::OK, StatusCode::OK, StatusCode::OK)
+    );
+    assert_eq!(answer(&a), answer(&b));
+    assert_eq!(answer(&b), answer(&c));
+    // The subscribed reader is told by email, not by the page.
+    let (subject, text, _) = last_mail(&site, "known@example.org").await.unwrap();
+    assert!(subject.contains("Your subscription"), "{subject}");
+    assert!(text.contains("/en/subscription?t="));
+}
+
+#[tokio::test]
+async fn robots_and_floods_get_nowhere() {
+    let site = Site::demo().await;
+    // The honeypot: the usual answer, nothing recorded, nothing sent.
+    let page = site
+        .post(
+            "/en/subscribe",
+            &[],
+            &[
+                ("email", "bot@example.org"),
+                ("lang", "en"),
+                ("website", "http://spam.example"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Check your inbox"));
+    assert!(
+        site.store
+            .subscriber_by_email("bot@example.org")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(mails_to(&site, "bot@example.org").await, 0);
+    // The same address again and again: at most three messages an hour.
+    for _ in 0..6 {
+        assert_eq!(
+            subscribe(&site, "en", "victim@example.org", &["en"])
+                .await
+                .status,
+            StatusCode::OK
+        );
+    }
+    assert_eq!(mails_to(&site, "victim@example.org").await, 3);
+    // One network, many addresses: refused after twenty.
+    for i in 0..20 {
+        let email = format!("n{i}@example.org");
+        site.post(
+            "/en/subscribe",
+            &[("x-forwarded-for", "198.51.100.7")],
+            &[("email", &email), ("lang", "en")],
+        )
+        .await;
+    }
+    let page = site
+        .post(
+            "/en/subscribe",
+            &[("x-forwarded-for", "198.51.100.7")],
+            &[("email", "n99@example.org"), ("lang", "en")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(page.body.contains("Too many sign-ups"));
+}
+
+#[tokio::test]
+async fn bad_sign_ups_get_a_clear_answer_with_the_address_kept() {
+    let site = Site::demo().await;
+    let page = subscribe(&site, "be", "not an address", &["be"]).await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(
+        page.body.contains("Увядзіце адрас электроннай пошты")
+            && page.body.contains("not an address")
+    );
+    let page = subscribe(&site, "en", "someone@example.org", &[]).await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(
+        page.body.contains("Choose at least one language")
+            && page.body.contains("someone@example.org")
+    );
+    let page = subscribe(&site, "en", "someone@example.org", &["xx", "de"]).await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    let huge = "a".repeat(20_000);
+    let page = site.post("/en/subscribe", &[], &[("email", &huge)]).await;
+    assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(site.store.subscribers(None).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn links_that_are_tampered_or_stale_get_a_clear_page() {
+    let site = Site::demo().await;
+    subscribe(&site, "en", READER, &["en"]).await;
+    let (_, text, _) = last_mail(&site, READER).await.unwrap();
+    let confirm = link(&text, "/en/subscribe/confirm?t=");
+    let mut tampered = confirm.clone();
+    tampered.insert(tampered.len() - 3, 'x');
+    for bad in [
+        tampered.as_str(),
+        "/en/subscribe/confirm?t=",
+        "/en/subscribe/confirm",
+        "/en/subscribe/confirm?t=%00%ff",
+        "/en/subscription?t=abc.def",
+    ] {
+        let page = site.get(bad).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert!(page.body.contains("This link does not work"), "{bad}");
+    }
+    // A confirmation link is good for a week.
+    site.set_now(NOW + 8 * 86_400);
+    let page = site.get(&confirm).await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(page.body.contains("has expired"));
+    assert_eq!(
+        site.store
+            .subscriber_by_email(READER)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        SubscriberStatus::Pending
+    );
+}
+
+#[tokio::test]
+async fn subscribers_change_languages_pause_and_leave_in_one_click() {
+    let site = Site::demo().await;
+    subscribe(&site, "en", READER, &["en"]).await;
+    let (_, text, _) = last_mail(&site, READER).await.unwrap();
+    let confirmed = site.get(&link(&text, "/en/subscribe/confirm?t=")).await;
+    let manage = confirmed
+        .body
+        .split("href=\"/en/subscription?t=")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let page = site.get(&format!("/en/subscription?t={manage}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(READER));
+    let post = |fields: Vec<(&'static str, &'static str)>| {
+        let mut all = vec![("t", manage.as_str())];
+        all.extend(fields);
+        let site = &site;
+        async move { site.post("/en/subscription", &[], &all).await }
+    };
+    let page = post(vec![("lang", "be"), ("lang", "ru"), ("action", "save")]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let s = site
+        .store
+        .subscriber_by_email(READER)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        s.langs.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
+        ["be", "ru"]
+    );
+    post(vec![("lang", "be"), ("action", "pause")]).await;
+    assert_eq!(
+        site.store
+            .subscriber_by_email(READER)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        SubscriberStatus::Paused
+    );
+    post(vec![("lang", "be"), ("action", "resume")]).await;
+    assert_eq!(
+        site.store
+            .subscriber_by_email(READER)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        SubscriberStatus::Active
+    );
+    assert_eq!(
+        post(vec![("action", "save")]).await.status,
+        StatusCode::BAD_REQUEST,
+        "no language left"
+    );
+
+    // RFC 8058: a POST with no cookie and no further step.
+    let page = site
+        .send(
+            "POST",
+            &format!("/unsubscribe?t={manage}"),
+            &[],
+            "List-Unsubscribe=One-Click".into(),
+            "application/x-www-form-urlencoded",
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        site.store
+            .subscriber_by_email(READER)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        SubscriberStatus::Unsubscribed
+    );
+    // A link checker's GET unsubscribes no one.
+    assert_ne!(
+        site.get(&format!("/unsubscribe?t={manage}")).await.status,
+        StatusCode::OK
+    );
+    let page = site
+        .send(
+            "POST",
+            "/unsubscribe?t=forged.token",
+            &[],
+            String::new(),
+            "application/x-www-form-urlencoded",
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn every_public_page_offers_the_subscribe_form() {
+    let site = Site::demo().await;
+    let pages = site.crawl(&["en", "be"]).await;
+    for (path, page) in &pages {
+        let lang = &path[1..3];
+        assert!(
+            page.body.contains(&format!("action=\"/{lang}/subscribe\"")),
+            "{path}"
+        );
+        assert!(
+            page.body.contains("name=\"website\""),
+            "{path} has the honeypot"
+        );
+    }
+}

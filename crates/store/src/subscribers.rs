@@ -1,0 +1,237 @@
+//! Newsletter subscribers and the captured-mail outbox.
+
+use sitrep_core::{Lang, Timestamp};
+
+use crate::staff::normalize_email;
+use crate::{Result, Store, StoreError, Writer};
+
+/// Where a subscriber stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubscriberStatus {
+    /// Signed up, not yet confirmed: gets nothing but the confirmation.
+    Pending,
+    Active,
+    /// Asked for a break; keeps their place.
+    Paused,
+    Unsubscribed,
+    /// The address does not exist or refuses mail.
+    Bounced,
+    /// Marked a message as spam.
+    Complained,
+}
+
+impl SubscriberStatus {
+    pub const ALL: [SubscriberStatus; 6] = [
+        SubscriberStatus::Pending,
+        SubscriberStatus::Active,
+        SubscriberStatus::Paused,
+        SubscriberStatus::Unsubscribed,
+        SubscriberStatus::Bounced,
+        SubscriberStatus::Complained,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubscriberStatus::Pending => "pending",
+            SubscriberStatus::Active => "active",
+            SubscriberStatus::Paused => "paused",
+            SubscriberStatus::Unsubscribed => "unsubscribed",
+            SubscriberStatus::Bounced => "bounced",
+            SubscriberStatus::Complained => "complained",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SubscriberStatus> {
+        SubscriberStatus::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Subscriber {
+    pub id: i64,
+    pub email: String,
+    pub langs: Vec<Lang>,
+    pub status: SubscriberStatus,
+    pub consent: String,
+    pub created_at: Timestamp,
+    pub confirmed_at: Option<Timestamp>,
+}
+
+/// A message captured in the outbox.
+#[derive(Debug, Clone)]
+pub struct OutboxMessage {
+    pub id: i64,
+    pub created_at: Timestamp,
+    pub recipient: String,
+    pub subject: String,
+    pub message: Vec<u8>,
+}
+
+type Row = (i64, String, String, String, String, i64, Option<i64>);
+
+const COLUMNS: &str = "id, email, langs, status, consent, created_at, confirmed_at";
+
+fn subscriber(r: Row) -> Result<Subscriber> {
+    let langs =
+        r.2.split(',')
+            .filter(|c| !c.is_empty())
+            .map(Lang::parse)
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(Subscriber {
+        id: r.0,
+        email: r.1,
+        langs,
+        status: SubscriberStatus::parse(&r.3).ok_or_else(|| StoreError::Corrupt(r.3.clone()))?,
+        consent: r.4,
+        created_at: r.5,
+        confirmed_at: r.6,
+    })
+}
+
+fn join(langs: &[Lang]) -> String {
+    langs.iter().map(Lang::as_str).collect::<Vec<_>>().join(",")
+}
+
+impl Store {
+    pub async fn subscriber_by_email(&self, email: &str) -> Result<Option<Subscriber>> {
+        let row = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM subscribers WHERE email = $1"
+        )))
+        .bind(normalize_email(email))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(subscriber).transpose()
+    }
+
+    pub async fn subscriber(&self, id: i64) -> Result<Option<Subscriber>> {
+        let row = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM subscribers WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(subscriber).transpose()
+    }
+
+    /// Subscribers, optionally of one status, by address.
+    pub async fn subscribers(&self, status: Option<SubscriberStatus>) -> Result<Vec<Subscriber>> {
+        let rows = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM subscribers WHERE ($1 = '' OR status = $1) ORDER BY email"
+        )))
+        .bind(status.map_or("", SubscriberStatus::as_str))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(subscriber).collect()
+    }
+
+    /// Messages captured instead of sent, newest first.
+    pub async fn outbox(&self, limit: i64) -> Result<Vec<OutboxMessage>> {
+        let rows = sqlx::query_as::<_, (i64, i64, String, String, Vec<u8>)>(
+            "SELECT id, created_at, recipient, subject, message FROM outbox ORDER BY id DESC LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, created_at, recipient, subject, message)| OutboxMessage {
+                    id,
+                    created_at,
+                    recipient,
+                    subject,
+                    message,
+                },
+            )
+            .collect())
+    }
+
+    /// Keeps a message that was not sent, for someone to read in the workspace.
+    pub async fn capture(
+        &self,
+        recipient: &str,
+        subject: &str,
+        message: &[u8],
+        now: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO outbox (created_at, recipient, subject, message) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(now)
+        .bind(recipient)
+        .bind(subject)
+        .bind(message.to_vec())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
+
+impl Writer {
+    /// A new pending subscriber.
+    pub async fn add_subscriber(
+        &mut self,
+        email: &str,
+        langs: &[Lang],
+        consent: &str,
+        now: Timestamp,
+    ) -> Result<i64> {
+        sqlx::query_scalar(
+            "INSERT INTO subscribers (email, langs, status, consent, created_at, updated_at) \
+             VALUES ($1, $2, 'pending', $3, $4, $4) RETURNING id",
+        )
+        .bind(normalize_email(email))
+        .bind(join(langs))
+        .bind(consent)
+        .bind(now)
+        .fetch_one(self.conn())
+        .await
+        .map_err(|e| crate::desk::duplicate(e, "email"))
+    }
+
+    /// Sets a subscriber's status (and languages, when given).
+    pub async fn set_subscriber(
+        &mut self,
+        id: i64,
+        status: SubscriberStatus,
+        langs: Option<&[Lang]>,
+        now: Timestamp,
+    ) -> Result<()> {
+        let confirming = status == SubscriberStatus::Active;
+        sqlx::query(
+            "UPDATE subscribers SET status = $1, langs = CASE WHEN $2 = '' THEN langs ELSE $2 END, updated_at = $3, \
+             confirmed_at = CASE WHEN $4 = 1 AND confirmed_at IS NULL THEN $3 ELSE confirmed_at END WHERE id = $5",
+        )
+        .bind(status.as_str())
+        .bind(langs.map(join).unwrap_or_default())
+        .bind(now)
+        .bind(i64::from(confirming))
+        .bind(id)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Records a new consent (a renewed sign-up).
+    pub async fn set_subscriber_consent(
+        &mut self,
+        id: i64,
+        langs: &[Lang],
+        consent: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE subscribers SET langs = $1, consent = $2, updated_at = $3 WHERE id = $4",
+        )
+        .bind(join(langs))
+        .bind(consent)
+        .bind(now)
+        .bind(id)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+}
