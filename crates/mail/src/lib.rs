@@ -132,7 +132,7 @@ impl Mailer {
             }
             Transport::Capture => {
                 self.store
-                    .capture(m.to, m.subject, &message.formatted(), now)
+                    .capture(m.to, m.subject, &m.text, &message.formatted(), now)
                     .await?;
                 tracing::info!(
                     to = m.to,

@@ -101,6 +101,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         "email_notice.html",
         include_str!("../templates/email_notice.html"),
     ),
+    (
+        "ws_outbox.html",
+        include_str!("../templates/ws_outbox.html"),
+    ),
+    (
+        "ws_message_view.html",
+        include_str!("../templates/ws_message_view.html"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -375,3 +375,43 @@ async fn every_public_page_offers_the_subscribe_form() {
         );
     }
 }
+
+#[tokio::test]
+async fn editors_read_kept_mail_in_the_workspace_outbox() {
+    let site = Site::demo().await;
+    subscribe(&site, "be", READER, &["be"]).await;
+    let editor = site.login("editor@varesia.example").await;
+    let list = editor.get(&site, "/workspace/outbox").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(
+        list.body.contains(READER) && list.body.contains("Пацвердзіце падпіску"),
+        "{}",
+        list.body
+    );
+    let href = list
+        .body
+        .split("href=\"/workspace/outbox/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let one = editor
+        .get(&site, &format!("/workspace/outbox/{href}"))
+        .await;
+    assert_eq!(one.status, StatusCode::OK);
+    assert!(
+        one.body.contains("/be/subscribe/confirm?t="),
+        "the readable text part"
+    );
+    assert_eq!(
+        editor.get(&site, "/workspace/outbox/999999").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let author = site.login("author@varesia.example").await;
+    assert_eq!(
+        author.get(&site, "/workspace/outbox").await.status,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -298,6 +298,7 @@ async fn every_route_allows_exactly_the_roles_it_should() {
         ("GET", "/workspace/pages/1/en", May::Editors),
         ("POST", "/workspace/pages/1/en", May::Editors),
         ("GET", "/workspace/languages", May::Editors),
+        ("GET", "/workspace/outbox", May::Editors),
         ("GET", "/workspace/staff", May::Admins),
         ("POST", "/workspace/staff", May::Admins),
         ("GET", "/workspace/audit", May::Admins),

@@ -21,6 +21,8 @@ CREATE TABLE outbox (
     created_at BIGINT NOT NULL,
     recipient TEXT NOT NULL,
     subject TEXT NOT NULL,
+    -- The plain-text part, for reading in the workspace.
+    text_body TEXT NOT NULL,
     -- The whole message as it would have been sent (RFC 5322).
     message BLOB NOT NULL
 );

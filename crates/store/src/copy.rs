@@ -177,6 +177,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("created_at", Int),
             ("recipient", Text),
             ("subject", Text),
+            ("text_body", Text),
             ("message", Blob),
         ],
     ),

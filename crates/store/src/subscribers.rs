@@ -66,6 +66,7 @@ pub struct OutboxMessage {
     pub created_at: Timestamp,
     pub recipient: String,
     pub subject: String,
+    pub text: String,
     pub message: Vec<u8>,
 }
 
@@ -129,8 +130,8 @@ impl Store {
 
     /// Messages captured instead of sent, newest first.
     pub async fn outbox(&self, limit: i64) -> Result<Vec<OutboxMessage>> {
-        let rows = sqlx::query_as::<_, (i64, i64, String, String, Vec<u8>)>(
-            "SELECT id, created_at, recipient, subject, message FROM outbox ORDER BY id DESC LIMIT $1",
+        let rows = sqlx::query_as::<_, (i64, i64, String, String, String, Vec<u8>)>(
+            "SELECT id, created_at, recipient, subject, text_body, message FROM outbox ORDER BY id DESC LIMIT $1",
         )
         .bind(limit)
         .fetch_all(&self.pool)
@@ -138,11 +139,12 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(
-                |(id, created_at, recipient, subject, message)| OutboxMessage {
+                |(id, created_at, recipient, subject, text, message)| OutboxMessage {
                     id,
                     created_at,
                     recipient,
                     subject,
+                    text,
                     message,
                 },
             )
@@ -154,15 +156,17 @@ impl Store {
         &self,
         recipient: &str,
         subject: &str,
+        text: &str,
         message: &[u8],
         now: Timestamp,
     ) -> Result<()> {
         sqlx::query(
-            "INSERT INTO outbox (created_at, recipient, subject, message) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO outbox (created_at, recipient, subject, text_body, message) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(now)
         .bind(recipient)
         .bind(subject)
+        .bind(text)
         .bind(message.to_vec())
         .execute(&self.pool)
         .await?;

@@ -15,6 +15,7 @@
 mod editions;
 mod editor;
 mod lists;
+mod outbox;
 mod session;
 mod totp;
 mod upload;
@@ -61,6 +62,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(editions::router())
         .merge(lists::router())
         .merge(upload::router())
+        .merge(outbox::router())
 }
 
 /// Renders a workspace template for a signed-in staff member.
@@ -78,6 +80,7 @@ pub(crate) fn page(
                 vec![json!({"href": "/workspace/", "label": app.i18n.t(lang, "ws-nav-dashboard")})];
             if s.user.role.may(Action::ManageEditions) {
                 items.push(json!({"href": "/workspace/editions", "label": app.i18n.t(lang, "ws-nav-editions")}));
+                items.push(json!({"href": "/workspace/outbox", "label": app.i18n.t(lang, "ws-nav-outbox")}));
             }
             if s.user.role.may(Action::ManageContentLists) {
                 for (href, id) in [
