@@ -1,0 +1,151 @@
+//! Mail through a real SMTP server on loopback (Python's aiosmtpd, writing
+//! a maildir), read back with Python's own MIME parser.
+//!
+//! Needs python3 with aiosmtpd; where it is missing the test says so and
+//! passes, unless SITREP_REQUIRE_TOOLS=1 (as `.ci/run` sets).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::process::{BinSite, Server};
+
+struct SmtpServer {
+    child: Child,
+    maildir: PathBuf,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_smtp() -> Option<SmtpServer> {
+    let ok = Command::new("python3")
+        .args(["-c", "import aiosmtpd"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var("SITREP_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "python3 with aiosmtpd is missing"
+        );
+        eprintln!(
+            "SKIPPED the SMTP test: python3 with aiosmtpd is not installed (pip install aiosmtpd)"
+        );
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let maildir = dir.path().join("maildir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new("python3")
+        .args([
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-l",
+            &format!("127.0.0.1:{port}"),
+            "-c",
+            "aiosmtpd.handlers.Mailbox",
+        ])
+        .arg(&maildir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("aiosmtpd starts");
+    let server = SmtpServer {
+        child,
+        maildir,
+        port,
+        _dir: dir,
+    };
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "aiosmtpd did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Some(server)
+}
+
+/// Waits for the first delivered message and returns it as Python's email
+/// package reads it.
+fn first_message(maildir: &Path) -> serde_json::Value {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let file = loop {
+        let found = std::fs::read_dir(maildir.join("new"))
+            .ok()
+            .and_then(|mut d| d.next())
+            .and_then(|e| e.ok());
+        if let Some(f) = found {
+            break f.path();
+        }
+        assert!(Instant::now() < deadline, "nothing arrived");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/mail/check_message.py");
+    let out = Command::new("python3")
+        .arg(script)
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn the_confirmation_reaches_a_real_smtp_server_intact() {
+    let Some(smtp) = start_smtp() else { return };
+    let site = BinSite::new();
+    let out = site.cmd().args(["demo", "--no-serve"]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let mut cmd = site.cmd();
+    cmd.env("SITREP_SMTP_URL", format!("smtp://127.0.0.1:{}", smtp.port))
+        .env(
+            "SITREP_MAIL_FROM",
+            "Сітуацыя ў Варэсіі <news@varesia.example>",
+        )
+        .arg("serve");
+    let server = Server::spawn(&mut cmd);
+    let body = "email=reader%40example.org&lang=be&website=";
+    let (status, answer) = common::process::http_post(server.port(), "/be/subscribe", body);
+    assert_eq!(status, 200, "{answer}");
+
+    let m = first_message(&smtp.maildir);
+    assert_eq!(
+        m["subject"], "Пацвердзіце падпіску на «Сітуацыя ў Варэсіі»",
+        "{m}"
+    );
+    assert_eq!(
+        m["from"], "Сітуацыя ў Варэсіі <news@varesia.example>",
+        "{m}"
+    );
+    assert_eq!(m["to"], "reader@example.org");
+    assert!(m["message_id"].as_str().unwrap().starts_with('<'), "{m}");
+    assert!(!m["date"].as_str().unwrap().is_empty());
+    assert_eq!(m["content_type"], "multipart/alternative");
+    assert_eq!(m["defects"].as_array().unwrap().len(), 0, "{m}");
+    let text = m["text"].as_str().unwrap();
+    let html = m["html"].as_str().unwrap();
+    assert!(text.contains("Пацвердзіць падпіску"), "{text}");
+    // The link is absolute, to this server, and works.
+    let prefix = format!("http://127.0.0.1:{}/be/subscribe/confirm?t=", server.port());
+    assert!(text.contains(&prefix) && html.contains(&prefix), "{text}");
+    let link = text[text.find(&prefix).unwrap()..]
+        .split_whitespace()
+        .next()
+        .unwrap();
+    let path = link.trim_start_matches(&format!("http://127.0.0.1:{}", server.port()));
+    let (status, page) = common::process::http_get(server.port(), path, "");
+    assert_eq!(status, 200);
+    assert!(page.contains("Вы паспяхова падпісаліся"), "{page}");
+}
