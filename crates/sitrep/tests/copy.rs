@@ -58,6 +58,25 @@ async fn every_public_page_is_byte_identical_after_moving_both_ways() {
         .await
         .expect("identity counters moved past copied keys");
     w.commit().await.unwrap();
+    let hash = sitrep_auth::hash_password("a long enough password").unwrap();
+    let user = sitrep_store::NewUser {
+        email: "after@example.org",
+        name: "After",
+        role: sitrep_core::Role::Editor,
+        password_hash: &hash,
+        ui_lang: en,
+        author_id: None,
+    };
+    on_back
+        .store
+        .create_user(&user, 0)
+        .await
+        .expect("a new staff account after the move");
+    on_back
+        .store
+        .audit(None, "after-the-move", "x", "", 0)
+        .await
+        .expect("a new audit entry after the move");
 }
 
 #[test]

@@ -13,6 +13,7 @@
 mod catalog;
 mod changes;
 mod copy;
+mod deliveries;
 mod desk;
 mod lists;
 mod media;
@@ -33,6 +34,7 @@ use sqlx::{AnyPool, ConnectOptions, Executor};
 pub use catalog::{Assessment, Author, Catalog, Trend};
 pub use changes::{CHANNEL, Changes};
 pub use copy::CopyProgress;
+pub use deliveries::{Claimed, SendFigures};
 pub use desk::{DeskCommentary, DeskEdition, DeskVersion, Revision, SaveOutcome, VersionEdit};
 pub use lists::{DeskPage, DeskPageVersion, NamedList};
 pub use media::Media;

@@ -19,6 +19,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "newsletter",
         include_str!("../migrations/0005_newsletter.sql"),
     ),
+    (
+        6,
+        "deliveries",
+        include_str!("../migrations/0006_deliveries.sql"),
+    ),
 ];
 
 /// SQLite's `INTEGER PRIMARY KEY` is its row id; PostgreSQL spells an
