@@ -26,4 +26,7 @@ print(json.dumps({
     "text": parts.get("text/plain", ""),
     "html": parts.get("text/html", ""),
     "defects": [str(d) for d in msg.defects],
+    "list_unsubscribe": str(msg["list-unsubscribe"] or ""),
+    "list_unsubscribe_post": str(msg["list-unsubscribe-post"] or ""),
+    "list_id": str(msg["list-id"] or ""),
 }, ensure_ascii=False))

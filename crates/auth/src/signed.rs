@@ -17,6 +17,8 @@ pub enum Purpose {
     Confirm,
     /// Change languages, pause, or leave.
     Manage,
+    /// Read an edition's letter in the browser, before it is on the web.
+    View,
 }
 
 impl Purpose {
@@ -24,6 +26,7 @@ impl Purpose {
         match self {
             Purpose::Confirm => "c",
             Purpose::Manage => "m",
+            Purpose::View => "v",
         }
     }
 }

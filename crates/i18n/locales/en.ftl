@@ -249,3 +249,6 @@ ws-outbox-capturing = No mail relay is configured (or this is the demo): message
 ws-outbox-sending = Mail goes to the configured relay; messages kept here are from before it was set.
 ws-outbox-empty = The outbox is empty.
 ws-outbox-source = The message as it would be sent
+email-edition-subject = { $site }: { $range }
+email-view-in-browser = Read this letter in your browser
+email-edition-footer = You receive this because you subscribed to our weekly analysis.

@@ -20,8 +20,10 @@ pub enum MailError {
     BadAddress(String),
     #[error("the message could not be built: {0}")]
     Build(String),
-    #[error("the mail relay refused or failed: {0}")]
+    #[error("the mail relay failed for now: {0}")]
     Relay(String),
+    #[error("the mail relay refused the message for good: {0}")]
+    Permanent(String),
     #[error("the relay address is not valid: {0}")]
     BadRelay(String),
     #[error(transparent)]
@@ -126,9 +128,13 @@ impl Mailer {
         let message = self.build(m)?;
         match &self.transport {
             Transport::Smtp(smtp) => {
-                smtp.send(message)
-                    .await
-                    .map_err(|e| MailError::Relay(e.to_string()))?;
+                smtp.send(message).await.map_err(|e| {
+                    if e.is_permanent() {
+                        MailError::Permanent(e.to_string())
+                    } else {
+                        MailError::Relay(e.to_string())
+                    }
+                })?;
             }
             Transport::Capture => {
                 self.store

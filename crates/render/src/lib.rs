@@ -109,6 +109,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         "ws_message_view.html",
         include_str!("../templates/ws_message_view.html"),
     ),
+    (
+        "email_edition.html",
+        include_str!("../templates/email_edition.html"),
+    ),
+    (
+        "email_edition.txt",
+        include_str!("../templates/email_edition.txt"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

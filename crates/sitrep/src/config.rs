@@ -108,6 +108,7 @@ impl Config {
             .unwrap_or_else(|| DEFAULT_LISTEN.parse().expect("the default address parses"));
         let public_url = serve
             .and_then(|s| s.public_url.clone())
+            .or_else(|| env("SITREP_PUBLIC_URL"))
             .or(file.public_url)
             .unwrap_or_default();
 

@@ -30,9 +30,9 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
     Ok(store)
 }
 
-/// The whole application as one axum router. Starts following changes made
-/// by other nodes, so it must be called inside the Tokio runtime.
-pub fn app(store: Store, config: &Config, clock: Clock) -> anyhow::Result<axum::Router> {
+/// The shared state of one node. Starts following changes made by other
+/// nodes, so it must be called inside the Tokio runtime.
+pub fn state(store: Store, config: &Config, clock: Clock) -> anyhow::Result<Arc<AppState>> {
     store.watch_changes();
     let mail = sitrep_web::MailSettings {
         from: &config.mail_from,
@@ -46,7 +46,28 @@ pub fn app(store: Store, config: &Config, clock: Clock) -> anyhow::Result<axum::
         clock,
         mail,
     )?;
-    Ok(sitrep_web::router(Arc::new(state)))
+    Ok(Arc::new(state))
+}
+
+/// The whole application as one axum router.
+pub fn app(store: Store, config: &Config, clock: Clock) -> anyhow::Result<axum::Router> {
+    Ok(sitrep_web::router(state(store, config, clock)?))
+}
+
+/// Runs the newsletter's delivery engine on this node until the process
+/// ends: every node does, and the queue keeps them from sending twice.
+pub fn spawn_delivery(state: Arc<AppState>) {
+    tokio::spawn(async move {
+        loop {
+            match sitrep_web::newsletter::tick(&state).await {
+                // A full batch: go on at once.
+                Ok(n) if n as i64 >= sitrep_web::newsletter::BATCH => continue,
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "newsletter delivery round failed"),
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        }
+    });
 }
 
 /// Serves `router` on `listener` until Ctrl-C or SIGTERM.

@@ -45,6 +45,13 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Send an edition's newsletter now (if it has not gone out), showing progress.
+    Send {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// The edition's number.
+        edition: i64,
+    },
     /// Copy a whole site into an empty database (SQLite to PostgreSQL, or back).
     ///
     /// The source is the site's configured database unless --from names
@@ -235,6 +242,61 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Send { site, edition } => {
+            let config = Config::resolve(&site, None)?;
+            init_logs(&config.log);
+            let store = sitrep::open_store(&config).await?;
+            let state = sitrep::state(store, &config, sitrep_web::system_clock())?;
+            let editions = state.store.desk_editions().await?;
+            let found = editions.iter().find(|e| e.number == edition);
+            let id = found
+                .map(|e| e.id)
+                .ok_or_else(|| anyhow::anyhow!("there is no edition number {edition}"))?;
+            let now = state.now();
+            if state
+                .store
+                .start_send(id, &state.langs(), now)
+                .await?
+                .is_none()
+            {
+                println!("Edition {edition} has been sent before; finishing what is left of it.");
+            }
+            let send = state
+                .store
+                .send_of(id)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("the send did not start"))?;
+            let figures = state.store.send_figures(send).await?;
+            let bar = indicatif::ProgressBar::new(figures.total.max(0) as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{msg:10} [{bar:40}] {pos}/{len} emails ({eta})",
+                )
+                .map_err(|e| anyhow::anyhow!("progress bar: {e}"))?
+                .progress_chars("=> "),
+            );
+            bar.set_message("sending");
+            loop {
+                let handled = sitrep_web::newsletter::deliver(&state, Some(send))
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                let f = state.store.send_figures(send).await?;
+                bar.set_position((f.sent + f.failed).max(0) as u64);
+                if f.done() {
+                    bar.finish_and_clear();
+                    println!(
+                        "Edition {edition}: {} sent, {} failed, of {}.",
+                        f.sent, f.failed, f.total
+                    );
+                    break;
+                }
+                if handled == 0 {
+                    // Everything left is waiting for a retry.
+                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                }
+            }
+            Ok(())
+        }
         Command::Copy { site, from, to } => {
             let config = Config::resolve(&site, None)?;
             init_logs(&config.log);
@@ -295,7 +357,9 @@ async fn run(config: &Config, store: sitrep_store::Store, what: &str) -> anyhow:
         config.public_url = format!("http://{addr}");
         tracing::warn!(public_url = %config.public_url, "no public_url configured; links in emails point here");
     }
-    let router = sitrep::app(store, &config, sitrep_web::system_clock())?;
+    let state = sitrep::state(store, &config, sitrep_web::system_clock())?;
+    sitrep::spawn_delivery(state.clone());
+    let router = sitrep_web::router(state);
     println!("{what} is running at http://{addr}/  (Ctrl-C stops it)");
     std::io::stdout().flush()?;
     tracing::info!(%addr, "listening");

@@ -415,3 +415,153 @@ async fn editors_read_kept_mail_in_the_workspace_outbox() {
         StatusCode::FORBIDDEN
     );
 }
+
+/// Active, paused and pending subscribers; only edition 4 due by email.
+async fn readers_and_one_due_edition(site: &Site) {
+    let l = |c: &str| sitrep_core::Lang::parse(c).unwrap();
+    let mut w = site.store.writer().await.unwrap();
+    for (email, langs, status) in [
+        ("be@example.org", vec![l("be")], SubscriberStatus::Active),
+        (
+            "two@example.org",
+            vec![l("ru"), l("en")],
+            SubscriberStatus::Active,
+        ),
+        ("en@example.org", vec![l("en")], SubscriberStatus::Active),
+        (
+            "paused@example.org",
+            vec![l("en")],
+            SubscriberStatus::Paused,
+        ),
+        (
+            "pending@example.org",
+            vec![l("en")],
+            SubscriberStatus::Pending,
+        ),
+    ] {
+        let id = w.add_subscriber(email, &langs, "test", NOW).await.unwrap();
+        w.set_subscriber(id, status, None, NOW).await.unwrap();
+    }
+    for e in site.store.desk_editions().await.unwrap() {
+        let email_at = (e.number == 4).then_some(NOW - 60);
+        w.set_edition_times(e.id, email_at, e.web_at).await.unwrap();
+    }
+    w.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_edition_goes_to_each_subscriber_in_each_chosen_language_once() {
+    let site = Site::demo().await;
+    readers_and_one_due_edition(&site).await;
+    assert_eq!(site.deliver().await, 4);
+    for (to, n) in [
+        ("be@example.org", 1),
+        ("two@example.org", 2),
+        ("en@example.org", 1),
+        ("paused@example.org", 0),
+        ("pending@example.org", 0),
+    ] {
+        assert_eq!(mails_to(&site, to).await, n, "{to}");
+    }
+    // Nothing more on the next rounds.
+    assert_eq!(site.deliver().await, 0);
+    assert_eq!(site.store.outbox(100).await.unwrap().len(), 4);
+
+    let (subject, text, html) = last_mail(&site, "be@example.org").await.unwrap();
+    assert_eq!(subject, "Сітуацыя ў Варэсіі: 16–22 лістапада 2026");
+    assert!(html.contains("Пасланне Добрына") && text.contains("Пасланне Добрына"));
+    assert!(
+        !html.contains("мандат на «грамадскі парадак»"),
+        "the draft is not sent"
+    );
+    assert!(
+        html.contains("Вера Галіна робіць стаўку"),
+        "subscribers read the scheduled piece before the web"
+    );
+    // The English letter carries the untranslated piece in Belarusian.
+    let (_, _, en_html) = last_mail(&site, "en@example.org").await.unwrap();
+    assert!(en_html.contains("lang=\"be\"") && en_html.contains("Замарожаныя цэны"));
+
+    // List headers for one-click unsubscribe, and they work.
+    let raw = site
+        .store
+        .outbox(100)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.recipient == "en@example.org")
+        .unwrap();
+    let raw = String::from_utf8_lossy(&raw.message).into_owned();
+    assert_eq!(
+        header(&raw, "list-unsubscribe-post").as_deref(),
+        Some("List-Unsubscribe=One-Click")
+    );
+    let unsubscribe = header(&raw, "list-unsubscribe").unwrap();
+    assert!(header(&raw, "list-id").is_some());
+    let path = unsubscribe.trim_matches(['<', '>']).to_owned();
+    let page = site
+        .send(
+            "POST",
+            &path,
+            &[],
+            "List-Unsubscribe=One-Click".into(),
+            "application/x-www-form-urlencoded",
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        site.store
+            .subscriber_by_email("en@example.org")
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        SubscriberStatus::Unsubscribed
+    );
+
+    // "Read in your browser" works before the web time, and only with its token.
+    let (_, text, _) = last_mail(&site, "be@example.org").await.unwrap();
+    let view = link(&text, "/be/letter/");
+    let page = site.get(&view).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Пасланне Добрына"));
+    let forged = view.replace("?t=", "?t=x");
+    assert_eq!(site.get(&forged).await.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_nodes_share_a_send_and_nobody_gets_it_twice() {
+    let site = Site::demo().await;
+    readers_and_one_due_edition(&site).await;
+    // More readers, so that rounds overlap.
+    let mut w = site.store.writer().await.unwrap();
+    for i in 0..120 {
+        let id = w
+            .add_subscriber(
+                &format!("r{i}@example.org"),
+                &[sitrep_core::Lang::parse("ru").unwrap()],
+                "test",
+                NOW,
+            )
+            .await
+            .unwrap();
+        w.set_subscriber(id, SubscriberStatus::Active, None, NOW)
+            .await
+            .unwrap();
+    }
+    w.commit().await.unwrap();
+    let other = Site::on_same(&site).await;
+    let (a, b) = tokio::join!(site.deliver(), other.deliver());
+    assert_eq!(a + b, 124, "{a} + {b}");
+    let outbox = site.store.outbox(1000).await.unwrap();
+    assert_eq!(outbox.len(), 124);
+    let mut seen = std::collections::HashSet::new();
+    for m in &outbox {
+        assert!(
+            seen.insert((m.recipient.clone(), m.subject.clone())),
+            "{} got {} twice",
+            m.recipient,
+            m.subject
+        );
+    }
+}

@@ -77,29 +77,37 @@ fn start_smtp() -> Option<SmtpServer> {
     Some(server)
 }
 
-/// Waits for the first delivered message and returns it as Python's email
-/// package reads it.
+/// The delivered messages so far, as Python's email package reads them.
+fn messages(maildir: &Path) -> Vec<serde_json::Value> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/mail/check_message.py");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(maildir.join("new"))
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+        .iter()
+        .map(|f| {
+            let out = Command::new("python3")
+                .arg(&script)
+                .arg(f)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{out:?}");
+            serde_json::from_slice(&out.stdout).unwrap()
+        })
+        .collect()
+}
+
+/// Waits for the first delivered message.
 fn first_message(maildir: &Path) -> serde_json::Value {
     let deadline = Instant::now() + Duration::from_secs(15);
-    let file = loop {
-        let found = std::fs::read_dir(maildir.join("new"))
-            .ok()
-            .and_then(|mut d| d.next())
-            .and_then(|e| e.ok());
-        if let Some(f) = found {
-            break f.path();
+    loop {
+        if let Some(m) = messages(maildir).into_iter().next() {
+            return m;
         }
         assert!(Instant::now() < deadline, "nothing arrived");
         std::thread::sleep(Duration::from_millis(50));
-    };
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/mail/check_message.py");
-    let out = Command::new("python3")
-        .arg(script)
-        .arg(file)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
-    serde_json::from_slice(&out.stdout).unwrap()
+    }
 }
 
 #[test]
@@ -148,4 +156,92 @@ fn the_confirmation_reaches_a_real_smtp_server_intact() {
     let (status, page) = common::process::http_get(server.port(), path, "");
     assert_eq!(status, 200);
     assert!(page.contains("Вы паспяхова падпісаліся"), "{page}");
+}
+
+#[test]
+fn sitrep_send_delivers_an_edition_once_to_each_reader_with_list_headers() {
+    let Some(smtp) = start_smtp() else { return };
+    let site = BinSite::new();
+    let out = site.cmd().args(["demo", "--no-serve"]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    // Readers, written straight into the site's database.
+    let url = site.database_url.clone().unwrap_or_else(|| {
+        format!(
+            "sqlite://{}?mode=rwc",
+            site.data().join("sitrep.db").display()
+        )
+    });
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let store = sitrep_store::Store::connect(&url).await.unwrap();
+        let mut w = store.writer().await.unwrap();
+        for i in 0..7 {
+            let langs = [sitrep_core::Lang::parse(if i % 2 == 0 { "be" } else { "ru" }).unwrap()];
+            let id = w
+                .add_subscriber(&format!("r{i}@example.org"), &langs, "test", 0)
+                .await
+                .unwrap();
+            w.set_subscriber(id, sitrep_store::SubscriberStatus::Active, None, 0)
+                .await
+                .unwrap();
+        }
+        w.commit().await.unwrap();
+        store.close().await;
+    });
+    let send = |smtp_port: u16| {
+        site.cmd()
+            .env("SITREP_SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}"))
+            .env(
+                "SITREP_MAIL_FROM",
+                "Situation in Varesia <news@varesia.example>",
+            )
+            .env("SITREP_PUBLIC_URL", "https://briefing.example.org")
+            .args(["send", "4"])
+            .output()
+            .unwrap()
+    };
+    let out = send(smtp.port);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{out:?}");
+    assert!(stdout.contains("7 sent, 0 failed, of 7"), "{stdout}");
+    // Sending again sends nothing more.
+    let again = send(smtp.port);
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("sent before"),
+        "{again:?}"
+    );
+    let all = messages(&smtp.maildir);
+    assert_eq!(all.len(), 7);
+    let m = all.iter().find(|m| m["to"] == "r0@example.org").unwrap();
+    assert_eq!(
+        m["subject"], "Сітуацыя ў Варэсіі: 16–22 лістапада 2026",
+        "{m}"
+    );
+    assert_eq!(m["list_unsubscribe_post"], "List-Unsubscribe=One-Click");
+    assert!(
+        m["list_unsubscribe"]
+            .as_str()
+            .unwrap()
+            .starts_with("<https://briefing.example.org/unsubscribe?t="),
+        "{m}"
+    );
+    assert_eq!(m["list_id"], "<newsletter.briefing.example.org>");
+    assert_eq!(m["defects"].as_array().unwrap().len(), 0);
+    assert!(
+        m["html"]
+            .as_str()
+            .unwrap()
+            .contains("https://briefing.example.org/be/letter/"),
+        "view in browser"
+    );
+    assert!(
+        m["text"]
+            .as_str()
+            .unwrap()
+            .contains("https://briefing.example.org/be/subscription?t="),
+        "manage link"
+    );
 }

@@ -107,20 +107,22 @@ impl Store {
     /// Claims up to `limit` due deliveries for `lease` seconds. On
     /// PostgreSQL concurrent workers skip each other's rows (SKIP LOCKED);
     /// SQLite has one writer at a time, which serializes claims.
+    /// With `only`, claims deliveries of that send alone.
     pub async fn claim_deliveries(
         &self,
         now: Timestamp,
         limit: i64,
         lease: i64,
+        only: Option<i64>,
     ) -> Result<Vec<Claimed>> {
         let pick = match self.backend {
             Backend::Postgres => {
                 "SELECT id FROM deliveries WHERE status = 'queued' AND next_attempt_at <= $1 AND claimed_until < $1 \
-                 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED"
+                 AND ($4 = 0 OR send_id = $4) ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED"
             }
             Backend::Sqlite => {
                 "SELECT id FROM deliveries WHERE status = 'queued' AND next_attempt_at <= $1 AND claimed_until < $1 \
-                 ORDER BY id LIMIT $2"
+                 AND ($4 = 0 OR send_id = $4) ORDER BY id LIMIT $2"
             }
         };
         let sql = format!(
@@ -132,6 +134,7 @@ impl Store {
                 .bind(now)
                 .bind(limit)
                 .bind(now + lease)
+                .bind(only.unwrap_or(0))
                 .fetch_all(&self.pool)
                 .await?;
         let mut out = Vec::with_capacity(rows.len());

@@ -14,6 +14,9 @@ pub struct DeskEdition {
     pub week_end: String,
     pub email_at: Option<Timestamp>,
     pub web_at: Option<Timestamp>,
+    /// Whether the email carries full texts (else title, assessment, lead
+    /// and a link).
+    pub email_full: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -158,8 +161,9 @@ pub(crate) fn duplicate(e: sqlx::Error, what: &str) -> StoreError {
 impl Store {
     /// Every edition, newest week first.
     pub async fn desk_editions(&self) -> Result<Vec<DeskEdition>> {
-        let rows = sqlx::query_as::<_, (i64, i64, String, String, Option<i64>, Option<i64>)>(
-            "SELECT id, number, week_start, week_end, email_at, web_at FROM editions \
+        type Row = (i64, i64, String, String, Option<i64>, Option<i64>, i64);
+        let rows = sqlx::query_as::<_, Row>(
+            "SELECT id, number, week_start, week_end, email_at, web_at, email_full FROM editions \
              ORDER BY week_start DESC, number DESC",
         )
         .fetch_all(&self.pool)
@@ -167,13 +171,14 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(
-                |(id, number, week_start, week_end, email_at, web_at)| DeskEdition {
+                |(id, number, week_start, week_end, email_at, web_at, email_full)| DeskEdition {
                     id,
                     number,
                     week_start,
                     week_end,
                     email_at,
                     web_at,
+                    email_full: email_full != 0,
                 },
             )
             .collect())

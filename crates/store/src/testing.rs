@@ -65,6 +65,16 @@ impl TestDb {
         Ok(TestDb { url, store, folder })
     }
 
+    /// Another handle on an existing test database (it is cleaned up by
+    /// its first owner).
+    pub fn attach(url: &str, store: Store) -> TestDb {
+        TestDb {
+            url: url.to_owned(),
+            store,
+            folder: None,
+        }
+    }
+
     /// Which backend the tests run on, for messages.
     pub fn backend_name() -> &'static str {
         if std::env::var(TEST_DATABASE_URL).is_ok_and(|u| !u.is_empty()) {

@@ -12,6 +12,7 @@
 mod error;
 mod headers;
 pub mod media;
+pub mod newsletter;
 mod pages;
 mod subscribe;
 mod views;
@@ -242,6 +243,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             get(subscribe::manage).post(subscribe::manage_save),
         )
         .route("/unsubscribe", axum::routing::post(subscribe::one_click))
+        .route("/{lang}/letter/{edition}", get(subscribe::letter))
         .merge(workspace::router())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(

@@ -490,3 +490,50 @@ pub async fn one_click(
         Err(e) => crate::pages::error_page(&app, lang, e.into()).await,
     }
 }
+
+/// `GET /{lang}/letter/{edition}?t=…`: the letter in the browser, for
+/// subscribers, before the edition is on the web.
+pub async fn letter(
+    State(app): App,
+    SiteLang(lang): SiteLang,
+    path: Result<axum::extract::Path<(String, String)>, axum::extract::rejection::PathRejection>,
+    query: Result<Query<TokenQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Some(edition) = path.ok().and_then(|p| p.0.1.parse::<i64>().ok()) else {
+        return crate::pages::error_page(&app, lang, PageError::NotFound).await;
+    };
+    let token = query.ok().and_then(|q| q.0.t).unwrap_or_default();
+    let now = app.now();
+    let secret = match app.token_secret().await {
+        Ok(s) => s,
+        Err(e) => return crate::pages::error_page(&app, lang, e.into()).await,
+    };
+    if sitrep_auth::verify(&secret, Purpose::View, &token, now, None) != Ok(edition) {
+        return show(
+            &app,
+            lang,
+            StatusCode::BAD_REQUEST,
+            "subscribe-link-title",
+            json!({"step": "bad-link", "message": app.i18n.t(lang, "subscribe-link-invalid")}),
+        )
+        .await;
+    }
+    match crate::newsletter::letter(&app, edition, lang, now).await {
+        Ok(Some(l)) => {
+            let html = l.html.replace(
+                "https://sitrep.invalid/manage-link",
+                &format!("/{lang}/subscribe"),
+            );
+            (
+                [
+                    (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                    (header::CACHE_CONTROL, "no-store"),
+                ],
+                html,
+            )
+                .into_response()
+        }
+        Ok(None) => crate::pages::error_page(&app, lang, PageError::NotFound).await,
+        Err(e) => crate::pages::error_page(&app, lang, e).await,
+    }
+}

@@ -29,6 +29,7 @@ pub struct Site {
     pub config: Config,
     pub clock: Arc<AtomicI64>,
     pub router: axum::Router,
+    pub state: Arc<sitrep_web::AppState>,
 }
 
 #[derive(Debug)]
@@ -65,13 +66,15 @@ impl Site {
         let store = sitrep::open_store(&config).await.expect("store opens");
         let clock = Arc::new(AtomicI64::new(NOW));
         let c = clock.clone();
-        let router = sitrep::app(
+        let state = sitrep::state(
             store.clone(),
             &config,
             Arc::new(move || c.load(Ordering::SeqCst)),
         )
-        .expect("app");
+        .expect("state");
+        let router = sitrep_web::router(state.clone());
         Site {
+            state,
             db,
             dir,
             store,
@@ -88,6 +91,47 @@ impl Site {
             .await
             .expect("demo content loads");
         site
+    }
+
+    /// A second node (own store, state and router) on this site's database.
+    pub async fn on_same(site: &Site) -> Site {
+        let store = Store::connect(&site.db.url)
+            .await
+            .expect("second node connects");
+        let clock = site.clock.clone();
+        let c = clock.clone();
+        let state = sitrep::state(
+            store.clone(),
+            &site.config,
+            Arc::new(move || c.load(Ordering::SeqCst)),
+        )
+        .expect("state");
+        let router = sitrep_web::router(state.clone());
+        let db = TestDb::attach(&site.db.url, store.clone());
+        Site {
+            db,
+            dir: tempfile::tempdir().unwrap(),
+            store,
+            config: site.config.clone(),
+            clock,
+            router,
+            state,
+        }
+    }
+
+    /// Runs delivery rounds until one finds nothing to do; returns how many
+    /// deliveries were handled.
+    pub async fn deliver(&self) -> usize {
+        let mut total = 0;
+        loop {
+            let n = sitrep_web::newsletter::tick(&self.state)
+                .await
+                .expect("a delivery round");
+            if n == 0 {
+                return total;
+            }
+            total += n;
+        }
     }
 
     /// Another node on the same database: its own store (connection pool),
