@@ -201,9 +201,8 @@ pub async fn deliver(app: &AppState, only: Option<i64>) -> Result<usize, PageErr
     let mut letters: HashMap<(i64, Lang), Option<Arc<Letter>>> = HashMap::new();
     for d in &claimed {
         let key = (d.edition_id, d.lang);
-        if !letters.contains_key(&key) {
-            let built = letter(app, d.edition_id, d.lang, now).await?.map(Arc::new);
-            letters.insert(key, built);
+        if let std::collections::hash_map::Entry::Vacant(slot) = letters.entry(key) {
+            slot.insert(letter(app, d.edition_id, d.lang, now).await?.map(Arc::new));
         }
         let Some(letter) = letters.get(&key).cloned().flatten() else {
             app.store
