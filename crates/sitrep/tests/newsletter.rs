@@ -565,3 +565,44 @@ async fn two_nodes_share_a_send_and_nobody_gets_it_twice() {
         );
     }
 }
+
+#[tokio::test]
+async fn editors_preview_the_letter_send_a_test_and_watch_the_figures() {
+    let site = Site::demo().await;
+    readers_and_one_due_edition(&site).await;
+    let editor = site.login("editor@varesia.example").await;
+    let preview = editor.get(&site, "/workspace/editions/4/letter/ru").await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert!(
+        preview.body.contains("Послание Добрина") || preview.body.contains("Добрин"),
+        "{}",
+        preview.body.len()
+    );
+    let page = editor
+        .post(&site, "/workspace/editions/4/test", &[("lang", "ru")])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let (subject, _, _) = last_mail(&site, "editor@varesia.example")
+        .await
+        .expect("the test letter");
+    assert!(
+        subject.starts_with("[TEST] Ситуация в Варесии"),
+        "{subject}"
+    );
+    assert!(
+        editor
+            .get(&site, "/workspace/editions/4")
+            .await
+            .body
+            .contains("Not sent yet")
+    );
+    site.deliver().await;
+    let builder = editor.get(&site, "/workspace/editions/4").await;
+    assert!(
+        builder
+            .body
+            .contains("4 emails: 4 sent, 0 waiting, 0 failed"),
+        "{}",
+        builder.body
+    );
+}

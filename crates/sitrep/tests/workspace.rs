@@ -282,6 +282,8 @@ async fn every_route_allows_exactly_the_roles_it_should() {
         ("GET", "/workspace/editions/{ed}", May::Editors),
         ("POST", "/workspace/editions/{ed}", May::Editors),
         ("POST", "/workspace/editions/{ed}/move", May::Editors),
+        ("GET", "/workspace/editions/4/letter/en", May::Editors),
+        ("POST", "/workspace/editions/4/test", May::Editors),
         ("POST", "/workspace/commentaries/{bank}/facts", May::Editors),
         (
             "POST",

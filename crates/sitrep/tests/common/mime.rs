@@ -18,23 +18,27 @@ pub fn header(message: &str, name: &str) -> Option<String> {
 /// `=?utf-8?b?…?=` and `=?utf-8?q?…?=` words, joined.
 fn decode_words(value: &str) -> String {
     let mut out = String::new();
-    for word in value.split_whitespace() {
+    // Whitespace between two encoded words is dropped; elsewhere it stays.
+    let mut last_encoded = false;
+    for (n, word) in value.split_whitespace().enumerate() {
         let lower = word.to_ascii_lowercase();
-        if lower.starts_with("=?utf-8?b?") && word.ends_with("?=") {
+        let decoded = if lower.starts_with("=?utf-8?b?") && word.ends_with("?=") {
             let b = base64::engine::general_purpose::STANDARD
                 .decode(&word[10..word.len() - 2])
                 .unwrap_or_default();
-            out.push_str(&String::from_utf8_lossy(&b));
+            Some(String::from_utf8_lossy(&b).into_owned())
         } else if lower.starts_with("=?utf-8?q?") && word.ends_with("?=") {
-            out.push_str(&quoted_printable(
+            Some(quoted_printable(
                 &word[10..word.len() - 2].replace('_', " "),
-            ));
+            ))
         } else {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(word);
+            None
+        };
+        if n > 0 && !(last_encoded && decoded.is_some()) {
+            out.push(' ');
         }
+        last_encoded = decoded.is_some();
+        out.push_str(&decoded.unwrap_or_else(|| word.to_owned()));
     }
     out
 }

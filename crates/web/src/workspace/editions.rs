@@ -27,6 +27,11 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/workspace/editions", get(list).post(create))
         .route("/workspace/editions/{id}", get(builder).post(save_times))
         .route("/workspace/editions/{id}/move", post(move_commentary))
+        .route(
+            "/workspace/editions/{id}/letter/{lang}",
+            get(letter_preview),
+        )
+        .route("/workspace/editions/{id}/test", post(send_test))
         .route("/workspace/commentaries/{id}/facts", post(save_facts))
 }
 
@@ -204,7 +209,21 @@ async fn builder_page(
             .map(|t| t.strftime("%Y-%m-%dT%H:%M").to_string())
             .unwrap_or_default()
     };
+    let figures = match app.store.send_of(e.id).await {
+        Ok(Some(send)) => app.store.send_figures(send).await.ok().map(
+            |f| json!({"total": f.total, "queued": f.queued, "sent": f.sent, "failed": f.failed}),
+        ),
+        _ => None,
+    };
+    let letters: Vec<Value> = app
+        .langs()
+        .iter()
+        .map(|l| json!({"lang": l.as_str(), "name": app.i18n.endonym(*l), "href": format!("/workspace/editions/{}/letter/{l}", e.id)}))
+        .collect();
     let data = json!({
+        "figures": figures,
+        "letters": letters,
+        "notice": null,
         "id": e.id,
         "number": e.number,
         "range": range(app, lang, &e.week_start, &e.week_end),
@@ -419,5 +438,126 @@ async fn save_facts(
         Ok(()) => Redirect::to(&format!("/workspace/commentaries/{}/{back}?saved=1", c.id))
             .into_response(),
         Err(e) => error_response(&app, Some(&staff), e.into()).await,
+    }
+}
+
+/// `GET /workspace/editions/{id}/letter/{lang}`: the letter as subscribers
+/// will get it (links not personalised).
+async fn letter_preview(
+    State(app): App,
+    staff: Staff,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Response {
+    if let Err(r) = allowed(&app, &staff) {
+        return r;
+    }
+    let Ok(Path((raw_id, raw_lang))) = path else {
+        return not_found(&app, &staff);
+    };
+    let (Ok(id), Some(lang)) = (
+        raw_id.parse::<i64>(),
+        Lang::parse(&raw_lang)
+            .ok()
+            .filter(|l| app.langs().contains(l)),
+    ) else {
+        return not_found(&app, &staff);
+    };
+    match crate::newsletter::letter(&app, id, lang, app.now()).await {
+        Ok(Some(l)) => {
+            let (_, html, _) = l.personal(&app, "preview", 0, lang, app.now());
+            (
+                [
+                    (axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                    (axum::http::header::CACHE_CONTROL, "no-store"),
+                ],
+                html,
+            )
+                .into_response()
+        }
+        Ok(None) => {
+            let lang = staff.user.ui_lang;
+            message(
+                &app,
+                Some(&staff),
+                StatusCode::NOT_FOUND,
+                "not-found-title",
+                &app.i18n.t(lang, "ws-letter-empty"),
+            )
+        }
+        Err(e) => error_response(&app, Some(&staff), e).await,
+    }
+}
+
+/// `POST /workspace/editions/{id}/test`: the letter in one language, to
+/// the editor's own address.
+async fn send_test(
+    State(app): App,
+    staff: Staff,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    body: Bytes,
+) -> Response {
+    if let Err(r) = allowed(&app, &staff) {
+        return r;
+    }
+    let e = match edition_id(&app, &staff, path).await {
+        Ok(e) => e,
+        Err(r) => return r,
+    };
+    let f = fields(&body);
+    if let Err(r) = check_post(&app, &staff, &headers, field(&f, "csrf")) {
+        return r;
+    }
+    let Some(lang) = Lang::parse(field(&f, "lang"))
+        .ok()
+        .filter(|l| app.langs().contains(l))
+    else {
+        return not_found(&app, &staff);
+    };
+    let now = app.now();
+    let result = async {
+        let Some(letter) = crate::newsletter::letter(&app, e.id, lang, now).await? else {
+            return Ok(false);
+        };
+        let secret = app.token_secret().await?;
+        let (text, html, headers) = letter.personal(&app, &secret, 0, lang, now);
+        let subject = format!("[TEST] {}", letter.subject);
+        let out = sitrep_mail::Outgoing {
+            to: &staff.user.email,
+            subject: &subject,
+            text,
+            html,
+            headers,
+        };
+        app.mailer
+            .send(&out, now)
+            .await
+            .map_err(|e| crate::PageError::BadRequest(e.to_string()))?;
+        let _ = app
+            .store
+            .audit(
+                Some(&staff.user),
+                "letter-test-sent",
+                &format!("edition {}", e.number),
+                lang.as_str(),
+                now,
+            )
+            .await;
+        Ok::<bool, crate::PageError>(true)
+    }
+    .await;
+    match result {
+        Ok(true) => Redirect::to(&format!("/workspace/editions/{}", e.id)).into_response(),
+        Ok(false) => {
+            let ui = staff.user.ui_lang;
+            message(
+                &app,
+                Some(&staff),
+                StatusCode::NOT_FOUND,
+                "not-found-title",
+                &app.i18n.t(ui, "ws-letter-empty"),
+            )
+        }
+        Err(err) => error_response(&app, Some(&staff), err).await,
     }
 }
