@@ -58,6 +58,16 @@ pub fn app(store: Store, config: &Config, clock: Clock) -> anyhow::Result<axum::
 /// ends: every node does, and the queue keeps them from sending twice.
 pub fn spawn_delivery(state: Arc<AppState>) {
     tokio::spawn(async move {
+        // Claims still running at start may be a stopped node's: their
+        // recipients may get the letter twice, at most this many.
+        if let Ok(n) = state.store.in_flight(state.now()).await
+            && n > 0
+        {
+            tracing::warn!(
+                in_flight = n,
+                "{n} deliveries were in flight, claimed by a node that may have stopped; they will be retried when their claim runs out, so at most {n} recipients may get this letter twice"
+            );
+        }
         loop {
             match sitrep_web::newsletter::tick(&state).await {
                 // A full batch: go on at once.

@@ -245,3 +245,119 @@ fn sitrep_send_delivers_an_edition_once_to_each_reader_with_list_headers() {
         "manage link"
     );
 }
+
+#[test]
+fn a_node_killed_mid_send_resumes_and_sends_twice_only_what_was_in_flight() {
+    let Some(smtp) = start_smtp() else { return };
+    let site = BinSite::new();
+    let out = site.cmd().args(["demo", "--no-serve"]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    const READERS: usize = 120;
+    let url = site.database_url.clone().unwrap_or_else(|| {
+        format!(
+            "sqlite://{}?mode=rwc",
+            site.data().join("sitrep.db").display()
+        )
+    });
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let store = rt.block_on(async {
+        let store = sitrep_store::Store::connect(&url).await.unwrap();
+        let mut w = store.writer().await.unwrap();
+        for i in 0..READERS {
+            let langs = [sitrep_core::Lang::parse("en").unwrap()];
+            let id = w
+                .add_subscriber(&format!("k{i}@example.org"), &langs, "test", 0)
+                .await
+                .unwrap();
+            w.set_subscriber(id, sitrep_store::SubscriberStatus::Active, None, 0)
+                .await
+                .unwrap();
+        }
+        // Only edition 4 is due by email.
+        let now = jiff::Timestamp::now().as_second();
+        for e in store.desk_editions().await.unwrap() {
+            w.set_edition_times(e.id, (e.number == 4).then_some(now - 5), e.web_at)
+                .await
+                .unwrap();
+        }
+        w.commit().await.unwrap();
+        store
+    });
+    let node = || {
+        let mut cmd = site.cmd();
+        cmd.env("SITREP_SMTP_URL", format!("smtp://127.0.0.1:{}", smtp.port))
+            .env(
+                "SITREP_MAIL_FROM",
+                "Situation in Varesia <news@varesia.example>",
+            )
+            .env("SITREP_DELIVERY_LEASE", "3")
+            .env("SITREP_LOG", "warn")
+            .arg("serve");
+        cmd
+    };
+    let count = || {
+        std::fs::read_dir(smtp.maildir.join("new"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    };
+
+    // The first node starts the send; kill it without warning part-way.
+    let mut first = node();
+    let mut server = Server::spawn(&mut first);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while count() < 25 {
+        assert!(Instant::now() < deadline, "the send did not start");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    server.child.kill().unwrap(); // SIGKILL
+    server.child.wait().unwrap();
+    let at_kill = count();
+    assert!(
+        at_kill < READERS,
+        "the send finished before the kill ({at_kill}); make it bigger"
+    );
+
+    // A new node resumes it once the dead node's claims run out.
+    let mut second = node();
+    let restarted = Server::spawn(&mut second);
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let figures = loop {
+        let f = rt.block_on(async {
+            let send = store.send_of(4).await.unwrap().expect("a send");
+            store.send_figures(send).await.unwrap()
+        });
+        if f.done() {
+            break f;
+        }
+        assert!(Instant::now() < deadline, "the send never finished: {f:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    drop(restarted);
+    assert_eq!(
+        (figures.sent, figures.failed),
+        (READERS as i64, 0),
+        "{figures:?}"
+    );
+
+    // Everyone got it; only what was in flight at the kill may come twice.
+    let all = messages(&smtp.maildir);
+    let mut per_reader = std::collections::HashMap::new();
+    for m in &all {
+        *per_reader
+            .entry(m["to"].as_str().unwrap().to_owned())
+            .or_insert(0) += 1;
+    }
+    assert_eq!(per_reader.len(), READERS, "someone got nothing");
+    let twice = all.len() - READERS;
+    assert!(
+        twice <= sitrep_web::newsletter::BATCH as usize,
+        "{twice} duplicates, more than one batch in flight"
+    );
+    eprintln!(
+        "killed after {at_kill} messages; {} delivered in all; {twice} sent twice",
+        all.len()
+    );
+}

@@ -157,6 +157,17 @@ impl Store {
         Ok(out)
     }
 
+    /// Deliveries claimed and not finished: after a crash, those whose
+    /// recipients may get the letter twice.
+    pub async fn in_flight(&self, now: Timestamp) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM deliveries WHERE status = 'queued' AND claimed_until > $1",
+        )
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
     pub async fn delivery_sent(&self, id: i64, now: Timestamp) -> Result<()> {
         sqlx::query(
             "UPDATE deliveries SET status = 'sent', sent_at = $1, error = '' WHERE id = $2",

@@ -20,9 +20,22 @@ use crate::{AppState, PageError};
 /// Stands in the built letter for the recipient's own management link.
 const MANAGE: &str = "https://sitrep.invalid/manage-link";
 
-/// Deliveries claimed per round, and how long a claim lasts.
+/// Deliveries claimed per round.
 pub const BATCH: i64 = 50;
-pub const LEASE: i64 = 120;
+
+/// How long a claim lasts before another worker may take the delivery
+/// over (a crashed node's claims come back after this): 120 seconds, or
+/// `SITREP_DELIVERY_LEASE`.
+pub fn lease() -> i64 {
+    static LEASE: std::sync::OnceLock<i64> = std::sync::OnceLock::new();
+    *LEASE.get_or_init(|| {
+        std::env::var("SITREP_DELIVERY_LEASE")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .filter(|s| *s > 0)
+            .unwrap_or(120)
+    })
+}
 /// Attempts before a temporary failure becomes final.
 pub const MAX_ATTEMPTS: i64 = 6;
 
@@ -193,7 +206,10 @@ pub async fn tick(app: &AppState) -> Result<usize, PageError> {
 /// One round of deliveries (of one send, with `only`).
 pub async fn deliver(app: &AppState, only: Option<i64>) -> Result<usize, PageError> {
     let now = app.now();
-    let claimed = app.store.claim_deliveries(now, BATCH, LEASE, only).await?;
+    let claimed = app
+        .store
+        .claim_deliveries(now, BATCH, lease(), only)
+        .await?;
     if claimed.is_empty() {
         return Ok(0);
     }
