@@ -10,6 +10,7 @@
 //!   no script and load nothing from another origin.
 
 mod error;
+mod form;
 mod headers;
 pub mod media;
 pub mod newsletter;

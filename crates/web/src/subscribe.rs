@@ -19,6 +19,7 @@ use sitrep_core::{Lang, Timestamp};
 use sitrep_i18n::Arg;
 use sitrep_store::SubscriberStatus;
 
+use crate::form::{field, fields};
 use crate::pages::SiteLang;
 use crate::views::{Ctx, Section};
 use crate::{AppState, PageError};
@@ -31,17 +32,6 @@ pub const CONFIRM_MAX_AGE: i64 = 7 * 86_400;
 const PER_EMAIL: i64 = 3;
 const PER_NETWORK: i64 = 20;
 const WINDOW: i64 = 3600;
-
-fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.as_str())
-}
-
-fn form_fields(body: &[u8]) -> Vec<(String, String)> {
-    form_urlencoded::parse(body).into_owned().collect()
-}
 
 /// Renders the newsletter page template with `data`.
 async fn show(
@@ -111,7 +101,7 @@ pub async fn subscribe(State(app): App, SiteLang(lang): SiteLang, req: Request) 
         Ok(b) => b,
         Err(_) => return show(&app, lang, StatusCode::PAYLOAD_TOO_LARGE, "subscribe-title", json!({"step": "form", "email": "", "chosen": [], "error": app.i18n.t(lang, "subscribe-bad-email")})).await,
     };
-    let f = form_fields(&body);
+    let f = fields(&body);
     let email = field(&f, "email").trim().to_owned();
     let site_langs = app.langs();
     let chosen: Vec<Lang> = f
@@ -388,7 +378,7 @@ async fn manage_page(
 
 /// `POST /{lang}/subscription`: save languages, pause, resume or leave.
 pub async fn manage_save(State(app): App, SiteLang(lang): SiteLang, body: Bytes) -> Response {
-    let f = form_fields(&body);
+    let f = fields(&body);
     let token = field(&f, "t").to_owned();
     let s = match subscriber_from(&app, lang, Purpose::Manage, &token, None).await {
         Ok(s) => s,

@@ -19,6 +19,7 @@ use sitrep_core::{Action, EditionWeek, Lang};
 use super::editor::{datetime, parse_utc_minute};
 use super::{Staff, check_post, error_response, forbidden, message, not_found, page};
 use crate::AppState;
+use crate::form::{field, fields};
 
 type App = State<Arc<AppState>>;
 
@@ -33,18 +34,6 @@ pub fn router() -> Router<Arc<AppState>> {
         )
         .route("/workspace/editions/{id}/test", post(send_test))
         .route("/workspace/commentaries/{id}/facts", post(save_facts))
-}
-
-/// The fields of a form body, repeated names kept (several authors).
-pub(crate) fn fields(body: &[u8]) -> Vec<(String, String)> {
-    form_urlencoded::parse(body).into_owned().collect()
-}
-
-fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.as_str())
 }
 
 fn allowed(app: &AppState, staff: &Staff) -> Result<(), Response> {

@@ -16,9 +16,9 @@ use serde_json::{Value, json};
 use sitrep_core::{Action, Lang, Slug, Status};
 use sitrep_store::NamedList;
 
-use super::editions::fields;
 use super::{Staff, check_post, error_response, forbidden, not_found, page};
 use crate::AppState;
+use crate::form::{field, fields};
 
 type App = State<Arc<AppState>>;
 
@@ -71,13 +71,6 @@ pub fn router() -> Router<Arc<AppState>> {
             "/workspace/pages/{id}/{lang}",
             get(page_form).post(save_page),
         )
-}
-
-fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.as_str())
 }
 
 fn allowed(app: &AppState, staff: &Staff) -> Result<(), Response> {

@@ -9,19 +9,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
 use sitrep_core::Action;
 
-use super::editions::fields;
 use super::session::REQUIRE_TOTP;
 use super::{Staff, account_data, check_post, error_response, forbidden, page};
 use crate::AppState;
+use crate::form::{field, fields};
 
 type App = State<Arc<AppState>>;
-
-fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.as_str())
-}
 
 /// The account page in the middle of setting up: the new secret shown, a
 /// code asked for.
