@@ -117,6 +117,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "email_edition.txt",
         include_str!("../templates/email_edition.txt"),
     ),
+    (
+        "ws_subscribers.html",
+        include_str!("../templates/ws_subscribers.html"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

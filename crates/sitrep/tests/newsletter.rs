@@ -606,3 +606,134 @@ async fn editors_preview_the_letter_send_a_test_and_watch_the_figures() {
         builder.body
     );
 }
+
+#[tokio::test]
+async fn editors_keep_the_list_export_it_and_erase_a_person_completely() {
+    let site = Site::demo().await;
+    readers_and_one_due_edition(&site).await;
+    site.deliver().await;
+    let editor = site.login("editor@varesia.example").await;
+    let page = editor.get(&site, "/workspace/subscribers").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("two@example.org") && page.body.contains("pending@example.org"));
+    let only_paused = editor
+        .get(&site, "/workspace/subscribers?status=paused")
+        .await;
+    assert!(
+        only_paused.body.contains("paused@example.org")
+            && !only_paused.body.contains("two@example.org")
+    );
+    let search = editor
+        .get(&site, "/workspace/subscribers?q=TWO&lang=ru")
+        .await;
+    assert!(search.body.contains("two@example.org") && !search.body.contains("be@example.org"));
+
+    // Adding someone needs a note of their consent.
+    let page = editor
+        .post(
+            &site,
+            "/workspace/subscribers",
+            &[("email", "asked@example.org"), ("lang", "en")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    let page = editor
+        .post(
+            &site,
+            "/workspace/subscribers",
+            &[
+                ("email", "asked@example.org"),
+                ("lang", "en"),
+                ("consent", "=HYPERLINK(\"x\")"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let again = editor
+        .post(
+            &site,
+            "/workspace/subscribers",
+            &[
+                ("email", "asked@example.org"),
+                ("lang", "en"),
+                ("consent", "again"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert_eq!(
+        site.store
+            .subscriber_by_email("asked@example.org")
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        SubscriberStatus::Active
+    );
+
+    // The export: every subscriber, nothing a spreadsheet would run.
+    let csv = editor.get(&site, "/workspace/subscribers.csv").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.header("content-type").starts_with("text/csv"));
+    assert_eq!(csv.body.lines().count(), 1 + 6, "{}", csv.body);
+    assert!(
+        csv.body.contains("\"'=HYPERLINK(\"\"x\"\")"),
+        "{}",
+        csv.body
+    );
+
+    let asked = site
+        .store
+        .subscriber_by_email("asked@example.org")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    editor
+        .post(&site, &format!("/workspace/subscribers/{asked}/erase"), &[])
+        .await;
+    let log = site.store.audit_log(100, 0).await.unwrap();
+    assert!(
+        log.iter().all(|e| !e.subject.contains("asked@example.org")),
+        "the audit log forgets the address"
+    );
+    // Erasing a person leaves nothing of them: row, deliveries, kept mail.
+    assert!(mails_to(&site, "two@example.org").await > 0);
+    let id = site
+        .store
+        .subscriber_by_email("two@example.org")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let page = editor
+        .post(&site, &format!("/workspace/subscribers/{id}/erase"), &[])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(
+        site.store
+            .subscriber_by_email("two@example.org")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(mails_to(&site, "two@example.org").await, 0);
+    let log = site.store.audit_log(100, 0).await.unwrap();
+    assert!(
+        log.iter().all(
+            |e| !e.subject.contains("two@example.org") && !e.detail.contains("two@example.org")
+        )
+    );
+    assert_eq!(
+        editor
+            .post(&site, "/workspace/subscribers/999999/erase", &[])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let author = site.login("author@varesia.example").await;
+    assert_eq!(
+        author.get(&site, "/workspace/subscribers.csv").await.status,
+        StatusCode::FORBIDDEN
+    );
+}

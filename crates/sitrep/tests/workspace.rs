@@ -301,6 +301,9 @@ async fn every_route_allows_exactly_the_roles_it_should() {
         ("POST", "/workspace/pages/1/en", May::Editors),
         ("GET", "/workspace/languages", May::Editors),
         ("GET", "/workspace/outbox", May::Editors),
+        ("GET", "/workspace/subscribers", May::Editors),
+        ("POST", "/workspace/subscribers", May::Editors),
+        ("GET", "/workspace/subscribers.csv", May::Editors),
         ("GET", "/workspace/staff", May::Admins),
         ("POST", "/workspace/staff", May::Admins),
         ("GET", "/workspace/audit", May::Admins),
@@ -370,6 +373,7 @@ async fn every_route_allows_exactly_the_roles_it_should() {
                     ("web_at", ""),
                     ("email_at", ""),
                     ("authors", "1"),
+                    ("consent", "asked in person"),
                 ];
                 // The second-factor form's own action.
                 let fields: Vec<(&str, &str)> = fields

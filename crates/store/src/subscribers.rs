@@ -175,6 +175,35 @@ impl Store {
 }
 
 impl Writer {
+    /// Erases a person completely: their subscriber row, their deliveries,
+    /// mail kept for them in the outbox, their address in the audit log.
+    pub async fn erase_subscriber(&mut self, id: i64) -> Result<Option<String>> {
+        let email: Option<String> =
+            sqlx::query_scalar("SELECT email FROM subscribers WHERE id = $1")
+                .bind(id)
+                .fetch_optional(self.conn())
+                .await?;
+        let Some(email) = email else { return Ok(None) };
+        sqlx::query("DELETE FROM deliveries WHERE subscriber_id = $1")
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+        sqlx::query("DELETE FROM outbox WHERE recipient = $1")
+            .bind(&email)
+            .execute(self.conn())
+            .await?;
+        sqlx::query("DELETE FROM subscribers WHERE id = $1")
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+        // The audit log keeps what was done, but not to whom.
+        sqlx::query("UPDATE audit_log SET subject = '(erased)' WHERE subject = $1")
+            .bind(&email)
+            .execute(self.conn())
+            .await?;
+        Ok(Some(email))
+    }
+
     /// A new pending subscriber.
     pub async fn add_subscriber(
         &mut self,

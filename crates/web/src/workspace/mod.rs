@@ -17,6 +17,7 @@ mod editor;
 mod lists;
 mod outbox;
 mod session;
+mod subscribers;
 mod totp;
 mod upload;
 
@@ -63,6 +64,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(lists::router())
         .merge(upload::router())
         .merge(outbox::router())
+        .merge(subscribers::router())
 }
 
 /// Renders a workspace template for a signed-in staff member.
@@ -81,6 +83,7 @@ pub(crate) fn page(
             if s.user.role.may(Action::ManageEditions) {
                 items.push(json!({"href": "/workspace/editions", "label": app.i18n.t(lang, "ws-nav-editions")}));
                 items.push(json!({"href": "/workspace/outbox", "label": app.i18n.t(lang, "ws-nav-outbox")}));
+                items.push(json!({"href": "/workspace/subscribers", "label": app.i18n.t(lang, "ws-nav-subscribers")}));
             }
             if s.user.role.may(Action::ManageContentLists) {
                 for (href, id) in [
