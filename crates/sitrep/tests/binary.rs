@@ -230,3 +230,26 @@ fn user_add_reads_the_password_from_stdin_never_an_argument() {
         "{help}"
     );
 }
+
+#[test]
+fn send_refuses_an_edition_that_does_not_exist_and_sends_nothing_to_no_one() {
+    let site = BinSite::new();
+    let out = site.cmd().args(["demo", "--no-serve"]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let out = site.cmd().args(["send", "99"]).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("there is no edition number 99") && err.trim().lines().count() == 1,
+        "{err}"
+    );
+    let out = site.cmd().args(["send", "abc"]).output().unwrap();
+    assert!(!out.status.success());
+    // The demo has no subscribers: the send finishes at once, with nothing sent.
+    let out = site.cmd().args(["send", "4"]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("0 sent, 0 failed, of 0"),
+        "{out:?}"
+    );
+}

@@ -527,6 +527,16 @@ async fn an_edition_goes_to_each_subscriber_in_each_chosen_language_once() {
     assert!(page.body.contains("Пасланне Добрына"));
     let forged = view.replace("?t=", "?t=x");
     assert_eq!(site.get(&forged).await.status, StatusCode::BAD_REQUEST);
+    // Another edition's number with this token, or no number at all.
+    let other = view.replace("/be/letter/4?", "/be/letter/3?");
+    assert_eq!(site.get(&other).await.status, StatusCode::BAD_REQUEST);
+    for junk in [
+        "/be/letter/abc?t=x",
+        "/be/letter/99999999999999999999?t=x",
+        "/xx/letter/4?t=x",
+    ] {
+        assert_eq!(site.get(junk).await.status, StatusCode::NOT_FOUND, "{junk}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
