@@ -269,3 +269,4 @@ ws-add-subscriber = Add a subscriber
 ws-consent-how = How they asked to be added (kept as their consent)
 ws-consent-needed = Say how this person asked to be added: it is kept as their consent.
 ws-subscriber-exists = This address is on the list already.
+ws-email-full = The email carries the full texts (otherwise title, assessment, lead and a link)

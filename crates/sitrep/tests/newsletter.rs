@@ -747,3 +747,63 @@ async fn editors_keep_the_list_export_it_and_erase_a_person_completely() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn an_edition_can_send_leads_with_links_instead_of_full_texts() {
+    let site = Site::demo().await;
+    readers_and_one_due_edition(&site).await;
+    let editor = site.login("editor@varesia.example").await;
+    let e = site
+        .store
+        .desk_editions()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.number == 4)
+        .unwrap();
+    assert!(e.email_full, "full texts by default");
+    let web = e
+        .web_at
+        .map(|t| {
+            jiff::Timestamp::from_second(t)
+                .unwrap()
+                .strftime("%Y-%m-%dT%H:%M:%S")
+                .to_string()
+        })
+        .unwrap();
+    let email = jiff::Timestamp::from_second(NOW - 60)
+        .unwrap()
+        .strftime("%Y-%m-%dT%H:%M:%S")
+        .to_string();
+    // The box left unticked: leads and links.
+    let page = editor
+        .post(
+            &site,
+            &format!("/workspace/editions/{}", e.id),
+            &[("web_at", web.as_str()), ("email_at", email.as_str())],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert!(
+        !site
+            .store
+            .desk_editions()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|x| x.id == e.id)
+            .unwrap()
+            .email_full
+    );
+    site.deliver().await;
+    let (_, text, html) = last_mail(&site, "be@example.org").await.unwrap();
+    assert!(html.contains("Пасланне Добрына"), "titles stay");
+    assert!(
+        !html.contains("Фармулёўкі новыя, сутнасць — не"),
+        "bodies go"
+    );
+    assert!(
+        text.contains("/be/letter/") && text.contains("#c"),
+        "each lead links to its text"
+    );
+}

@@ -424,6 +424,16 @@ impl Writer {
         Ok(())
     }
 
+    /// Whether the edition's email carries full texts (else leads and links).
+    pub async fn set_edition_email_full(&mut self, id: i64, full: bool) -> Result<()> {
+        sqlx::query("UPDATE editions SET email_full = $1 WHERE id = $2")
+            .bind(i64::from(full))
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
     /// Sets when an edition goes out by email and on the web (`None`: not
     /// yet decided; the web time is what makes it public).
     pub async fn set_edition_times(

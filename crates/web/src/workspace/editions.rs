@@ -218,6 +218,7 @@ async fn builder_page(
         "range": range(app, lang, &e.week_start, &e.week_end),
         "commentaries": rows,
         "web_at": local(e.web_at),
+        "email_full": e.email_full,
         "email_at": local(e.email_at),
         "error": error,
     });
@@ -280,6 +281,8 @@ async fn save_times(
     let done = async {
         let mut w = app.store.writer().await?;
         w.set_edition_times(e.id, email_at, web_at).await?;
+        w.set_edition_email_full(e.id, field(&f, "email_full") == "1")
+            .await?;
         let detail = format!(
             "web {} · email {}",
             web_at.map(datetime).unwrap_or_default(),
