@@ -1679,3 +1679,40 @@ async fn editors_change_the_site_languages_and_every_node_follows() {
         assert!(page.body.contains(list), "{list}");
     }
 }
+
+#[tokio::test]
+async fn second_factor_forms_refuse_nonsense_and_keep_the_account_as_it_was() {
+    let site = Site::demo().await;
+    let editor = site.login(EDITOR).await;
+    let page = editor
+        .post(&site, "/workspace/account/totp", &[("action", "explode")])
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    for secret in ["", "not base32!", &"A".repeat(500)] {
+        let page = editor
+            .post(
+                &site,
+                "/workspace/account/totp",
+                &[("action", "enable"), ("secret", secret), ("code", "123456")],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{secret:?}");
+    }
+    // Turning off a second factor that is not on needs a code that cannot exist.
+    let page = editor
+        .post(
+            &site,
+            "/workspace/account/totp",
+            &[("action", "disable"), ("code", "000000")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    let user = site.store.user_by_email(EDITOR).await.unwrap().unwrap();
+    assert!(user.totp_secret.is_none());
+    // A form body over the limit is refused, not read.
+    let huge = "x".repeat(3 * 1024 * 1024);
+    let page = editor
+        .post(&site, "/workspace/trends", &[("slug", huge.as_str())])
+        .await;
+    assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
+}

@@ -137,12 +137,21 @@ impl Store {
                 .bind(only.unwrap_or(0))
                 .fetch_all(&self.pool)
                 .await?;
+        // Each send's edition, looked up once per batch.
+        let mut editions: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
         let mut out = Vec::with_capacity(rows.len());
         for (id, send_id, subscriber_id, email, lang, attempts) in rows {
-            let edition_id: i64 = sqlx::query_scalar("SELECT edition_id FROM sends WHERE id = $1")
-                .bind(send_id)
-                .fetch_one(&self.pool)
-                .await?;
+            let edition_id = match editions.get(&send_id) {
+                Some(e) => *e,
+                None => {
+                    let e: i64 = sqlx::query_scalar("SELECT edition_id FROM sends WHERE id = $1")
+                        .bind(send_id)
+                        .fetch_one(&self.pool)
+                        .await?;
+                    editions.insert(send_id, e);
+                    e
+                }
+            };
             let lang = Lang::parse(&lang).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             out.push(Claimed {
                 id,

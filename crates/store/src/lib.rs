@@ -24,7 +24,6 @@ mod subscribers;
 pub mod testing;
 mod write;
 
-use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -80,12 +79,6 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) an embedded SQLite database file in WAL mode.
-    pub async fn open_sqlite(path: &Path) -> Result<Store> {
-        let url = format!("sqlite://{}?mode=rwc", path.display());
-        Store::connect(&url).await
-    }
-
     /// Connects to the database a URL names (`sqlite:` or `postgres:`).
     pub async fn connect(url: &str) -> Result<Store> {
         sqlx::any::install_default_drivers();

@@ -151,6 +151,26 @@ impl Store {
             .collect())
     }
 
+    /// One kept message.
+    pub async fn outbox_message(&self, id: i64) -> Result<Option<OutboxMessage>> {
+        let row = sqlx::query_as::<_, (i64, i64, String, String, String, Vec<u8>)>(
+            "SELECT id, created_at, recipient, subject, text_body, message FROM outbox WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(
+            |(id, created_at, recipient, subject, text, message)| OutboxMessage {
+                id,
+                created_at,
+                recipient,
+                subject,
+                text,
+                message,
+            },
+        ))
+    }
+
     /// Keeps a message that was not sent, for someone to read in the workspace.
     pub async fn capture(
         &self,

@@ -7,19 +7,18 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 use sitrep_core::{Action, EditionWeek, Lang};
 
 use super::editor::{datetime, parse_utc_minute};
-use super::{Staff, check_post, error_response, forbidden, message, not_found, page};
+use super::{Posted, Staff, error_response, forbidden, message, not_found, page};
 use crate::AppState;
-use crate::form::{field, fields};
+use crate::form::field;
 
 type App = State<Arc<AppState>>;
 
@@ -94,12 +93,8 @@ async fn list(State(app): App, staff: Staff) -> Response {
     list_page(&app, &staff, None, "", StatusCode::OK).await
 }
 
-async fn create(State(app): App, staff: Staff, headers: HeaderMap, body: Bytes) -> Response {
+async fn create(State(app): App, Posted(staff, f): Posted) -> Response {
     if let Err(r) = allowed(&app, &staff) {
-        return r;
-    }
-    let f = fields(&body);
-    if let Err(r) = check_post(&app, &staff, &headers, field(&f, "csrf")) {
         return r;
     }
     let lang = staff.user.ui_lang;
@@ -246,10 +241,8 @@ async fn builder(
 
 async fn save_times(
     State(app): App,
-    staff: Staff,
-    headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
-    body: Bytes,
+    Posted(staff, f): Posted,
 ) -> Response {
     if let Err(r) = allowed(&app, &staff) {
         return r;
@@ -258,10 +251,6 @@ async fn save_times(
         Ok(e) => e,
         Err(r) => return r,
     };
-    let f = fields(&body);
-    if let Err(r) = check_post(&app, &staff, &headers, field(&f, "csrf")) {
-        return r;
-    }
     let lang = staff.user.ui_lang;
     let time = |name: &str| match field(&f, name).trim() {
         "" => Ok(None),
@@ -307,10 +296,8 @@ async fn save_times(
 
 async fn move_commentary(
     State(app): App,
-    staff: Staff,
-    headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
-    body: Bytes,
+    Posted(staff, f): Posted,
 ) -> Response {
     if let Err(r) = allowed(&app, &staff) {
         return r;
@@ -319,10 +306,6 @@ async fn move_commentary(
         Ok(e) => e,
         Err(r) => return r,
     };
-    let f = fields(&body);
-    if let Err(r) = check_post(&app, &staff, &headers, field(&f, "csrf")) {
-        return r;
-    }
     let Ok(id) = field(&f, "commentary").parse::<i64>() else {
         return not_found(&app, &staff);
     };
@@ -363,16 +346,10 @@ async fn move_commentary(
 
 async fn save_facts(
     State(app): App,
-    staff: Staff,
-    headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
-    body: Bytes,
+    Posted(staff, f): Posted,
 ) -> Response {
     if let Err(r) = allowed(&app, &staff) {
-        return r;
-    }
-    let f = fields(&body);
-    if let Err(r) = check_post(&app, &staff, &headers, field(&f, "csrf")) {
         return r;
     }
     let Some(id) = path.ok().and_then(|Path(raw)| raw.parse::<i64>().ok()) else {
@@ -484,10 +461,8 @@ async fn letter_preview(
 /// the editor's own address.
 async fn send_test(
     State(app): App,
-    staff: Staff,
-    headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
-    body: Bytes,
+    Posted(staff, f): Posted,
 ) -> Response {
     if let Err(r) = allowed(&app, &staff) {
         return r;
@@ -496,10 +471,6 @@ async fn send_test(
         Ok(e) => e,
         Err(r) => return r,
     };
-    let f = fields(&body);
-    if let Err(r) = check_post(&app, &staff, &headers, field(&f, "csrf")) {
-        return r;
-    }
     let Some(lang) = Lang::parse(field(&f, "lang"))
         .ok()
         .filter(|l| app.langs().contains(l))

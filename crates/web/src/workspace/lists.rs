@@ -6,19 +6,18 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde_json::{Value, json};
 use sitrep_core::{Action, Lang, Slug, Status};
 use sitrep_store::NamedList;
 
-use super::{Staff, check_post, error_response, forbidden, not_found, page};
+use super::{Posted, Staff, error_response, forbidden, not_found, page};
 use crate::AppState;
-use crate::form::{field, fields};
+use crate::form::field;
 
 type App = State<Arc<AppState>>;
 
@@ -31,38 +30,28 @@ pub fn router() -> Router<Arc<AppState>> {
     Router::new()
         .route(
             "/workspace/trends",
-            get(|s: App, st: Staff| named_list(s, st, NamedList::Trends)).post(
-                |s: App, st: Staff, h: HeaderMap, b: Bytes| {
-                    add_named(s, st, h, b, NamedList::Trends)
-                },
-            ),
+            get(|s: App, st: Staff| named_list(s, st, NamedList::Trends))
+                .post(|s: App, b: Posted| add_named(s, b, NamedList::Trends)),
         )
         .route(
             "/workspace/trends/{id}",
-            axum::routing::post(
-                |s: App,
-                 st: Staff,
-                 h: HeaderMap,
-                 p: Result<Path<String>, PathRejection>,
-                 b: Bytes| { save_named(s, st, h, p, b, NamedList::Trends) },
+            post(
+                |s: App, p: Result<Path<String>, PathRejection>, b: Posted| {
+                    save_named(s, p, b, NamedList::Trends)
+                },
             ),
         )
         .route(
             "/workspace/authors",
-            get(|s: App, st: Staff| named_list(s, st, NamedList::Authors)).post(
-                |s: App, st: Staff, h: HeaderMap, b: Bytes| {
-                    add_named(s, st, h, b, NamedList::Authors)
-                },
-            ),
+            get(|s: App, st: Staff| named_list(s, st, NamedList::Authors))
+                .post(|s: App, b: Posted| add_named(s, b, NamedList::Authors)),
         )
         .route(
             "/workspace/authors/{id}",
-            axum::routing::post(
-                |s: App,
-                 st: Staff,
-                 h: HeaderMap,
-                 p: Result<Path<String>, PathRejection>,
-                 b: Bytes| { save_named(s, st, h, p, b, NamedList::Authors) },
+            post(
+                |s: App, p: Result<Path<String>, PathRejection>, b: Posted| {
+                    save_named(s, p, b, NamedList::Authors)
+                },
             ),
         )
         .route("/workspace/pages", get(pages).post(add_page))
@@ -144,18 +133,8 @@ async fn named_list(State(app): App, staff: Staff, list: NamedList) -> Response 
     list_page(&app, &staff, list, None, StatusCode::OK).await
 }
 
-async fn add_named(
-    State(app): App,
-    staff: Staff,
-    headers: HeaderMap,
-    body: Bytes,
-    list: NamedList,
-) -> Response {
+async fn add_named(State(app): App, Posted(staff, f): Posted, list: NamedList) -> Response {
     if let Err(r) = allowed(&app, &staff) {
-        return r;
-    }
-    let f = fields(&body);
-    if let Err(r) = check_post(&app, &staff, &headers, field(&f, "csrf")) {
         return r;
     }
     let lang = staff.user.ui_lang;
@@ -203,17 +182,11 @@ async fn add_named(
 
 async fn save_named(
     State(app): App,
-    staff: Staff,
-    headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
-    body: Bytes,
+    Posted(staff, f): Posted,
     list: NamedList,
 ) -> Response {
     if let Err(r) = allowed(&app, &staff) {
-        return r;
-    }
-    let f = fields(&body);
-    if let Err(r) = check_post(&app, &staff, &headers, field(&f, "csrf")) {
         return r;
     }
     let catalog = match app.catalog().await {
@@ -320,12 +293,8 @@ async fn pages(State(app): App, staff: Staff) -> Response {
     pages_list(&app, &staff, None, StatusCode::OK).await
 }
 
-async fn add_page(State(app): App, staff: Staff, headers: HeaderMap, body: Bytes) -> Response {
+async fn add_page(State(app): App, Posted(staff, f): Posted) -> Response {
     if let Err(r) = allowed(&app, &staff) {
-        return r;
-    }
-    let f = fields(&body);
-    if let Err(r) = check_post(&app, &staff, &headers, field(&f, "csrf")) {
         return r;
     }
     let lang = staff.user.ui_lang;
@@ -446,10 +415,8 @@ async fn page_form(
 
 async fn save_page(
     State(app): App,
-    staff: Staff,
-    headers: HeaderMap,
     path: Result<Path<(String, String)>, PathRejection>,
-    body: Bytes,
+    Posted(staff, f): Posted,
 ) -> Response {
     if let Err(r) = allowed(&app, &staff) {
         return r;
@@ -458,10 +425,6 @@ async fn save_page(
         Ok(t) => t,
         Err(r) => return r,
     };
-    let f = fields(&body);
-    if let Err(r) = check_post(&app, &staff, &headers, field(&f, "csrf")) {
-        return r;
-    }
     let lang = staff.user.ui_lang;
     let (title, text) = (field(&f, "title"), field(&f, "body"));
     let status = if field(&f, "published") == "1" {
@@ -569,17 +532,8 @@ async fn languages(State(app): App, staff: Staff) -> Response {
     languages_page(&app, &staff, None, None, StatusCode::OK)
 }
 
-async fn save_languages(
-    State(app): App,
-    staff: Staff,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+async fn save_languages(State(app): App, Posted(staff, f): Posted) -> Response {
     if let Err(r) = allowed(&app, &staff) {
-        return r;
-    }
-    let f = fields(&body);
-    if let Err(r) = check_post(&app, &staff, &headers, field(&f, "csrf")) {
         return r;
     }
     let lang = staff.user.ui_lang;

@@ -209,6 +209,47 @@ pub(crate) async fn error_response(
     message(app, staff, e.status(), title, &app.i18n.t(lang, text))
 }
 
+/// A form post from a signed-in staff member whose CSRF token and origin
+/// have been checked: the one door for form bodies read field by field
+/// (names may repeat). Must be a handler's last argument.
+pub(crate) struct Posted(pub Staff, pub Vec<(String, String)>);
+
+impl axum::extract::FromRequest<Arc<AppState>> for Posted {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, app: &Arc<AppState>) -> Result<Posted, Response> {
+        let (mut parts, body) = req.into_parts();
+        let staff = <Staff as axum::extract::FromRequestParts<Arc<AppState>>>::from_request_parts(
+            &mut parts, app,
+        )
+        .await?;
+        let bytes = match axum::body::to_bytes(body, 2 * 1024 * 1024).await {
+            Ok(b) => b,
+            Err(_) => {
+                let lang = staff.user.ui_lang;
+                let text =
+                    app.i18n
+                        .t_args(lang, "ws-bad-form", &[("reason", Arg::Str("too large"))]);
+                return Err(message(
+                    app,
+                    Some(&staff),
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "bad-request-title",
+                    &text,
+                ));
+            }
+        };
+        let fields = crate::form::fields(&bytes);
+        check_post(
+            app,
+            &staff,
+            &parts.headers,
+            crate::form::field(&fields, "csrf"),
+        )?;
+        Ok(Posted(staff, fields))
+    }
+}
+
 /// Refuses a POST whose CSRF token or origin is wrong.
 pub(crate) fn check_post(
     app: &AppState,

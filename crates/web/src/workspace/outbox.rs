@@ -59,12 +59,10 @@ async fn show(
     let Some(id) = path.ok().and_then(|Path(raw)| raw.parse::<i64>().ok()) else {
         return not_found(&app, &staff);
     };
-    let messages = match app.store.outbox(100_000).await {
-        Ok(m) => m,
+    let m = match app.store.outbox_message(id).await {
+        Ok(Some(m)) => m,
+        Ok(None) => return not_found(&app, &staff),
         Err(e) => return error_response(&app, Some(&staff), e.into()).await,
-    };
-    let Some(m) = messages.iter().find(|m| m.id == id) else {
-        return not_found(&app, &staff);
     };
     let data = json!({
         "at": datetime(m.created_at),

@@ -7,10 +7,9 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -19,9 +18,9 @@ use sitrep_core::{Action, Lang};
 use sitrep_store::{Subscriber, SubscriberStatus};
 
 use super::editor::datetime;
-use super::{Staff, check_post, error_response, forbidden, not_found, page, valid_email};
+use super::{Posted, Staff, error_response, forbidden, not_found, page, valid_email};
 use crate::AppState;
-use crate::form::{field, fields};
+use crate::form::field;
 
 type App = State<Arc<AppState>>;
 
@@ -127,12 +126,8 @@ async fn list(
 }
 
 /// An editor adds someone who asked to be added (the consent note says how).
-async fn add(State(app): App, staff: Staff, headers: HeaderMap, body: Bytes) -> Response {
+async fn add(State(app): App, Posted(staff, f): Posted) -> Response {
     if let Err(r) = allowed(&app, &staff) {
-        return r;
-    }
-    let f = fields(&body);
-    if let Err(r) = check_post(&app, &staff, &headers, field(&f, "csrf")) {
         return r;
     }
     let lang = staff.user.ui_lang;
@@ -259,16 +254,10 @@ async fn export(State(app): App, staff: Staff) -> Response {
 
 async fn erase(
     State(app): App,
-    staff: Staff,
-    headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
-    body: Bytes,
+    Posted(staff, _f): Posted,
 ) -> Response {
     if let Err(r) = allowed(&app, &staff) {
-        return r;
-    }
-    let f = fields(&body);
-    if let Err(r) = check_post(&app, &staff, &headers, field(&f, "csrf")) {
         return r;
     }
     let Some(id) = path.ok().and_then(|Path(raw)| raw.parse::<i64>().ok()) else {

@@ -2,17 +2,16 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::json;
 use sitrep_core::Action;
 
 use super::session::REQUIRE_TOTP;
-use super::{Staff, account_data, check_post, error_response, forbidden, page};
+use super::{Posted, Staff, account_data, error_response, forbidden, page};
 use crate::AppState;
-use crate::form::{field, fields};
+use crate::form::field;
 
 type App = State<Arc<AppState>>;
 
@@ -52,16 +51,7 @@ fn setup_page(
 
 /// `action=start` shows a new secret; `enable` checks a code against it
 /// and keeps it; `disable` needs a current code.
-pub async fn account_totp(
-    State(app): App,
-    staff: Staff,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let f = fields(&body);
-    if let Err(r) = check_post(&app, &staff, &headers, field(&f, "csrf")) {
-        return r;
-    }
+pub async fn account_totp(State(app): App, Posted(staff, f): Posted) -> Response {
     let lang = staff.user.ui_lang;
     let now = app.now();
     match field(&f, "action") {
@@ -142,13 +132,9 @@ pub async fn account_totp(
 }
 
 /// The admin's settings form: whether all staff must use a second factor.
-pub async fn settings(State(app): App, staff: Staff, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn settings(State(app): App, Posted(staff, f): Posted) -> Response {
     if !staff.user.role.may(Action::ManageStaff) {
         return forbidden(&app, &staff);
-    }
-    let f = fields(&body);
-    if let Err(r) = check_post(&app, &staff, &headers, field(&f, "csrf")) {
-        return r;
     }
     let on = field(&f, "require_totp") == "1";
     let now = app.now();
