@@ -117,6 +117,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         "email_edition.txt",
         include_str!("../templates/email_edition.txt"),
     ),
+    ("ws_send.html", include_str!("../templates/ws_send.html")),
     (
         "ws_subscribers.html",
         include_str!("../templates/ws_subscribers.html"),

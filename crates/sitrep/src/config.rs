@@ -21,9 +21,15 @@ pub struct FileConfig {
     pub log: Option<String>,
     /// The newsletter's sender, e.g. `Situation in Varesia <news@example.org>`.
     pub mail_from: Option<String>,
-    /// The mail relay, `smtp://host:port`; without one, mail is kept in the
-    /// workspace outbox.
+    /// The mail relay, `smtp://host:port`, `smtp+starttls://user:password@host`
+    /// or `smtps://…`; without one, mail is kept in the workspace outbox.
     pub smtp_url: Option<String>,
+    /// A CA certificate (PEM) to trust for the relay instead of the system's.
+    pub smtp_ca_file: Option<PathBuf>,
+    /// Sessions to the relay while a send runs (default 4).
+    pub smtp_connections: Option<usize>,
+    /// At most this many messages a second (default: no limit).
+    pub smtp_rate: Option<f64>,
 }
 
 /// Flags shared by every subcommand that works on a site.
@@ -67,7 +73,10 @@ pub struct Config {
     pub default_language: Lang,
     pub log: String,
     pub mail_from: String,
-    pub smtp_url: Option<String>,
+    /// The relay; `None` keeps mail in the workspace outbox.
+    pub relay: Option<sitrep_mail::Relay>,
+    pub smtp_connections: usize,
+    pub smtp_rate: Option<f64>,
 }
 
 pub const DEFAULT_DATA: &str = "./sitrep-data";
@@ -145,7 +154,41 @@ impl Config {
         let mail_from = env("SITREP_MAIL_FROM")
             .or(file.mail_from)
             .unwrap_or_else(|| "Newsletter <newsletter@localhost>".into());
-        let smtp_url = env("SITREP_SMTP_URL").or(file.smtp_url);
+        let relay = match env("SITREP_SMTP_URL").or(file.smtp_url) {
+            Some(url) => {
+                let mut relay =
+                    sitrep_mail::Relay::parse(&url).context("in the `smtp_url` setting")?;
+                relay.ca_file = env("SITREP_SMTP_CA_FILE")
+                    .map(PathBuf::from)
+                    .or(file.smtp_ca_file);
+                Some(relay)
+            }
+            None => None,
+        };
+        let smtp_connections = match env("SITREP_SMTP_CONNECTIONS") {
+            Some(v) => Some(
+                v.parse::<usize>()
+                    .with_context(|| format!("SITREP_SMTP_CONNECTIONS={v:?} is not a number"))?,
+            ),
+            None => file.smtp_connections,
+        }
+        .unwrap_or(4);
+        if !(1..=64).contains(&smtp_connections) {
+            bail!("`smtp_connections` must be between 1 and 64, not {smtp_connections}");
+        }
+        let smtp_rate = match env("SITREP_SMTP_RATE") {
+            Some(v) => Some(
+                v.parse::<f64>()
+                    .with_context(|| format!("SITREP_SMTP_RATE={v:?} is not a number"))?,
+            ),
+            None => file.smtp_rate,
+        };
+        if let Some(r) = smtp_rate
+            && !(r.is_finite() && r >= 0.0)
+        {
+            bail!("`smtp_rate` must be a number of messages a second (0 for no limit), not {r}");
+        }
+        let smtp_rate = smtp_rate.filter(|r| *r > 0.0);
         Ok(Config {
             data,
             database_url,
@@ -155,7 +198,9 @@ impl Config {
             default_language,
             log,
             mail_from,
-            smtp_url,
+            relay,
+            smtp_connections,
+            smtp_rate,
         })
     }
 }

@@ -36,7 +36,9 @@ pub fn state(store: Store, config: &Config, clock: Clock) -> anyhow::Result<Arc<
     store.watch_changes();
     let mail = sitrep_web::MailSettings {
         from: &config.mail_from,
-        smtp_url: config.smtp_url.as_deref(),
+        relay: config.relay.as_ref(),
+        connections: config.smtp_connections,
+        rate: config.smtp_rate,
     };
     let state = AppState::new(
         store,
@@ -71,7 +73,6 @@ pub fn spawn_delivery(state: Arc<AppState>) {
         loop {
             match sitrep_web::newsletter::tick(&state).await {
                 // A full batch: go on at once.
-                Ok(n) if n as i64 >= sitrep_web::newsletter::BATCH => continue,
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "newsletter delivery round failed"),
             }

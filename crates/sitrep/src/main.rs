@@ -1,4 +1,4 @@
-use std::io::Write;
+use std::io::{Read, Write};
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -52,6 +52,21 @@ enum Command {
         /// The edition's number.
         edition: i64,
     },
+    /// DKIM signing of outgoing mail.
+    Dkim {
+        #[command(subcommand)]
+        command: DkimCommand,
+    },
+    /// Mail that comes back: bounce and complaint reports.
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
+    /// The newsletter's subscriber list.
+    Subscribers {
+        #[command(subcommand)]
+        command: SubscribersCommand,
+    },
     /// Copy a whole site into an empty database (SQLite to PostgreSQL, or back).
     ///
     /// The source is the site's configured database unless --from names
@@ -88,6 +103,67 @@ enum UserCommand {
         /// The workspace's language for this person (default: the site's default language).
         #[arg(long)]
         lang: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DkimCommand {
+    /// Make a new signing key, keep it in the site's database (every node
+    /// signs with it from now on) and print the DNS record to publish.
+    Generate {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// rsa (RSA-2048, verified everywhere) or ed25519 (fast; not yet
+        /// checked by every receiver).
+        #[arg(long, default_value = "rsa")]
+        algorithm: String,
+        /// The selector: the DNS name's first label.
+        #[arg(long, default_value = "sitrep")]
+        selector: String,
+        /// The signing domain (default: the domain of mail_from).
+        #[arg(long)]
+        domain: Option<String>,
+        /// Replace a key the site already has.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the DNS record of the site's key.
+    Show {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// Stop signing (the key is deleted).
+    Remove {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum MailCommand {
+    /// Read one bounce (DSN) or complaint (ARF) report on standard input,
+    /// as a mail server's pipe delivers it, and stop mailing the address.
+    ///
+    /// Exit status: 0 when read (whether or not it named a subscriber),
+    /// 65 when the input is not such a report, 75 when the database could
+    /// not be reached (the mail server should try again later).
+    Ingest {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum SubscribersCommand {
+    /// Import subscribers from a CSV file with a header row: `email`,
+    /// `consent` (how and when the person agreed; required on every row)
+    /// and optionally `languages` (codes, e.g. "be ru"). Addresses already
+    /// on the list are left as they are.
+    Import {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// The CSV file ("-" for standard input).
+        file: std::path::PathBuf,
     },
 }
 
@@ -150,7 +226,7 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
         } => {
             let mut config = Config::resolve(&site, Some(&serve))?;
             // A demo sends nothing: mail is kept in the workspace outbox.
-            config.smtp_url = None;
+            config.relay = None;
             config.mail_from = "Situation in Varesia <newsletter@varesia.example>".into();
             init_logs(&config.log);
             let store = sitrep::open_store(&config).await?;
@@ -276,25 +352,116 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
                 .progress_chars("=> "),
             );
             bar.set_message("sending");
-            loop {
-                let handled = sitrep_web::newsletter::deliver(&state, Some(send))
-                    .await
-                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+            // The bar follows the queue's figures, which every node's
+            // work moves, while this process delivers.
+            let watch = {
+                let (state, bar) = (state.clone(), bar.clone());
+                tokio::spawn(async move {
+                    loop {
+                        if let Ok(f) = state.store.send_figures(send).await {
+                            bar.set_position((f.sent + f.failed).max(0) as u64);
+                        }
+                        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+                    }
+                })
+            };
+            let started = std::time::Instant::now();
+            let outcome = loop {
+                let handled = match sitrep_web::newsletter::deliver(&state, Some(send)).await {
+                    Ok(n) => n,
+                    Err(e) => break Err(anyhow::anyhow!("{e}")),
+                };
                 let f = state.store.send_figures(send).await?;
-                bar.set_position((f.sent + f.failed).max(0) as u64);
                 if f.done() {
-                    bar.finish_and_clear();
-                    println!(
-                        "Edition {edition}: {} sent, {} failed, of {}.",
-                        f.sent, f.failed, f.total
-                    );
-                    break;
+                    break Ok(f);
                 }
                 if handled == 0 {
-                    // Everything left is waiting for a retry.
+                    // Everything left is waiting for a retry, or claimed
+                    // by another node.
                     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
                 }
+            };
+            watch.abort();
+            bar.finish_and_clear();
+            let f = outcome?;
+            let seconds = started.elapsed().as_secs_f64();
+            println!(
+                "Edition {edition}: {} sent, {} failed ({} bounced), of {}, in {seconds:.1} s.",
+                f.sent, f.failed, f.bounced, f.total
+            );
+            Ok(())
+        }
+        Command::Dkim { command } => dkim(command).await,
+        Command::Mail {
+            command: MailCommand::Ingest { site },
+        } => {
+            let config = Config::resolve(&site, None)?;
+            init_logs(&config.log);
+            let mut raw = Vec::new();
+            std::io::stdin()
+                .take(10 * 1024 * 1024 + 1)
+                .read_to_end(&mut raw)?;
+            let report = match sitrep_mail::parse_report(&raw) {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("error: not a bounce or complaint report: {e}");
+                    std::process::exit(65);
+                }
+            };
+            let result = async {
+                let store = sitrep::open_store(&config).await?;
+                let state = sitrep::state(store, &config, sitrep_web::system_clock())?;
+                sitrep_web::newsletter::ingest(&state, report)
+                    .await
+                    .map_err(anyhow::Error::from)
             }
+            .await;
+            match result {
+                Ok(lines) => {
+                    for line in lines {
+                        println!("{line}");
+                    }
+                    Ok(())
+                }
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    std::process::exit(75);
+                }
+            }
+        }
+        Command::Subscribers {
+            command: SubscribersCommand::Import { site, file },
+        } => {
+            let config = Config::resolve(&site, None)?;
+            init_logs(&config.log);
+            let data = if file.as_os_str() == "-" {
+                let mut d = Vec::new();
+                std::io::stdin().read_to_end(&mut d)?;
+                d
+            } else {
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?
+            };
+            let store = sitrep::open_store(&config).await?;
+            let state = sitrep::state(store, &config, sitrep_web::system_clock())?;
+            let summary = sitrep_web::workspace::subscribers::import_csv(
+                &state,
+                &data,
+                "the command line",
+                state.now(),
+            )
+            .await?;
+            for (line, problem) in summary.rejected.iter().take(50) {
+                eprintln!("line {line}: {}", problem_text(problem));
+            }
+            if summary.rejected.len() > 50 {
+                eprintln!("… and {} more rows refused", summary.rejected.len() - 50);
+            }
+            println!(
+                "Imported {} subscribers; {} were already on the list; {} rows refused.",
+                summary.added,
+                summary.already,
+                summary.rejected.len()
+            );
             Ok(())
         }
         Command::Copy { site, from, to } => {
@@ -337,6 +504,86 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
             init_logs(&config.log);
             sitrep::open_store(&config).await?;
             println!("The database schema is up to date.");
+            Ok(())
+        }
+    }
+}
+
+fn problem_text(p: &sitrep_web::workspace::subscribers::RowProblem) -> String {
+    use sitrep_web::workspace::subscribers::RowProblem;
+    match p {
+        RowProblem::BadEmail(e) => format!("{e:?} is not an email address"),
+        RowProblem::NoConsent => "no consent given".into(),
+        RowProblem::UnknownLanguage(l) => format!("{l:?} is not one of the site's languages"),
+        RowProblem::Unreadable(e) => format!("not readable as CSV: {e}"),
+    }
+}
+
+async fn dkim(command: DkimCommand) -> anyhow::Result<()> {
+    use sitrep_mail::{Algorithm, DkimKey};
+    let print = |key: &DkimKey| -> anyhow::Result<()> {
+        println!("Publish this DNS TXT record:");
+        println!("  Name:  {}", key.dns_name());
+        println!("  Value: {}", key.dns_value()?);
+        println!("In a zone file:");
+        println!("  {}", key.zone_line()?);
+        Ok(())
+    };
+    match command {
+        DkimCommand::Generate {
+            site,
+            algorithm,
+            selector,
+            domain,
+            force,
+        } => {
+            let config = Config::resolve(&site, None)?;
+            init_logs(&config.log);
+            let algorithm = Algorithm::parse(&algorithm).ok_or_else(|| {
+                anyhow::anyhow!("unknown algorithm {algorithm:?}: use rsa or ed25519")
+            })?;
+            let domain = match domain {
+                Some(d) => d,
+                None => config
+                    .mail_from
+                    .rsplit_once('@')
+                    .map(|(_, d)| d.trim_end_matches('>').trim().to_owned())
+                    .ok_or_else(|| anyhow::anyhow!("mail_from has no domain; give --domain"))?,
+            };
+            let store = sitrep::open_store(&config).await?;
+            if !force && DkimKey::load(&store).await?.is_some() {
+                anyhow::bail!(
+                    "the site has a DKIM key already (sitrep dkim show prints it); --force replaces it"
+                );
+            }
+            let key = DkimKey::generate(algorithm, &selector, &domain)?;
+            key.save(&store).await?;
+            println!(
+                "A new {} key signs the site's mail from now on, as {} for {}.",
+                algorithm.as_str(),
+                key.selector,
+                key.domain
+            );
+            print(&key)
+        }
+        DkimCommand::Show { site } => {
+            let config = Config::resolve(&site, None)?;
+            init_logs(&config.log);
+            let store = sitrep::open_store(&config).await?;
+            match DkimKey::load(&store).await? {
+                Some(key) => print(&key),
+                None => {
+                    println!("The site has no DKIM key; sitrep dkim generate makes one.");
+                    Ok(())
+                }
+            }
+        }
+        DkimCommand::Remove { site } => {
+            let config = Config::resolve(&site, None)?;
+            init_logs(&config.log);
+            let store = sitrep::open_store(&config).await?;
+            DkimKey::remove(&store).await?;
+            println!("Mail is no longer signed; remove the DNS record too.");
             Ok(())
         }
     }

@@ -249,7 +249,7 @@ fn send_refuses_an_edition_that_does_not_exist_and_sends_nothing_to_no_one() {
     let out = site.cmd().args(["send", "4"]).output().unwrap();
     assert!(out.status.success(), "{out:?}");
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("0 sent, 0 failed, of 0"),
+        String::from_utf8_lossy(&out.stdout).contains("0 sent, 0 failed (0 bounced), of 0"),
         "{out:?}"
     );
 }

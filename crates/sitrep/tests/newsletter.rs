@@ -807,3 +807,143 @@ async fn an_edition_can_send_leads_with_links_instead_of_full_texts() {
         "each lead links to its text"
     );
 }
+
+#[tokio::test]
+async fn editors_import_a_csv_with_consent_and_bad_rows_are_named_not_guessed() {
+    let site = Site::demo().await;
+    readers_and_one_due_edition(&site).await;
+    let editor = site.login("editor@varesia.example").await;
+    let path = "/workspace/subscribers/import";
+    let csv = "email,languages,consent\r\n\
+        new1@example.org,be ru,signed up at the Vilnius event 2026-10-03\r\n\
+        NEW2@example.org,,asked by letter\r\n\
+        two@example.org,en,old list\r\n\
+        not-an-address,en,x\r\n\
+        nocons@example.org,en,\r\n\
+        klingon@example.org,tlh,x\r\n\
+        \"broken@example.org,en,x\r\n";
+    let page = common::upload_to(
+        &site,
+        &editor,
+        path,
+        &editor.csrf,
+        "list.csv",
+        csv.as_bytes(),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body
+            .contains("Added: 2. Already on the list, left as they were: 1. Rows refused: 4."),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("Line 5: &quot;not-an-address&quot; is not an email address")
+            || page.body.contains("Line 5: \"not-an-address\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Line 6: no consent given"));
+    assert!(
+        page.body.contains("is not one of the site&#39;s languages")
+            || page.body.contains("is not one of the site's languages")
+    );
+    let new2 = site
+        .store
+        .subscriber_by_email("new2@example.org")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(new2.status, SubscriberStatus::Active);
+    assert!(
+        new2.consent
+            .starts_with("asked by letter (imported by editor@varesia.example"),
+        "{}",
+        new2.consent
+    );
+    // Someone who left is not brought back by an import.
+    let paused = "email,consent\r\npaused@example.org,old list\r\n";
+    common::upload_to(
+        &site,
+        &editor,
+        path,
+        &editor.csrf,
+        "again.csv",
+        paused.as_bytes(),
+    )
+    .await;
+    let p = site
+        .store
+        .subscriber_by_email("paused@example.org")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(p.status, SubscriberStatus::Paused);
+    // Files without consent, without a header, without a token, or empty.
+    let no_consent = common::upload_to(
+        &site,
+        &editor,
+        path,
+        &editor.csrf,
+        "x.csv",
+        b"email\r\na@example.org\r\n",
+    )
+    .await;
+    assert_eq!(no_consent.status, StatusCode::BAD_REQUEST);
+    assert!(
+        no_consent.body.contains("no &quot;consent&quot; column")
+            || no_consent.body.contains("no \"consent\" column"),
+        "{}",
+        no_consent.body
+    );
+    let junk =
+        common::upload_to(&site, &editor, path, &editor.csrf, "x.csv", b"\x00\x01\x02").await;
+    assert_eq!(junk.status, StatusCode::BAD_REQUEST);
+    let empty = common::upload_to(&site, &editor, path, &editor.csrf, "x.csv", b"").await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST);
+    assert!(empty.body.contains("Choose a CSV file"));
+    let forged = common::upload_to(&site, &editor, path, "wrong", "x.csv", csv.as_bytes()).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    // Authors do not manage the list.
+    let author = site.login("author@varesia.example").await;
+    let refused =
+        common::upload_to(&site, &author, path, &author.csrf, "x.csv", csv.as_bytes()).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_send_page_shows_live_figures_and_a_chart_per_minute() {
+    let site = Site::demo().await;
+    readers_and_one_due_edition(&site).await;
+    let editor = site.login("editor@varesia.example").await;
+    let before = editor.get(&site, "/workspace/editions/4/send").await;
+    assert_eq!(before.status, StatusCode::OK);
+    assert!(before.body.contains("Not sent yet"));
+    site.deliver().await;
+    let page = editor.get(&site, "/workspace/editions/4/send").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("<svg") && page.body.contains("<rect"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Messages sent per minute"));
+    // Done: no more refreshing.
+    assert!(!page.body.contains("http-equiv=\"refresh\""));
+    let builder = editor.get(&site, "/workspace/editions/4").await;
+    assert!(builder.body.contains("/workspace/editions/4/send"));
+    assert_eq!(
+        editor
+            .get(&site, "/workspace/editions/abc/send")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let author = site.login("author@varesia.example").await;
+    assert_eq!(
+        author.get(&site, "/workspace/editions/4/send").await.status,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -26,19 +26,27 @@ impl Drop for SmtpServer {
     }
 }
 
-fn start_smtp() -> Option<SmtpServer> {
+fn tools_present() -> bool {
     let ok = Command::new("python3")
-        .args(["-c", "import aiosmtpd"])
+        .args(["-c", "import aiosmtpd, dkim, nacl"])
         .output()
         .is_ok_and(|o| o.status.success());
     if !ok {
         assert!(
             std::env::var("SITREP_REQUIRE_TOOLS").as_deref() != Ok("1"),
-            "python3 with aiosmtpd is missing"
+            "python3 with aiosmtpd, dkimpy and pynacl is missing"
         );
         eprintln!(
-            "SKIPPED the SMTP test: python3 with aiosmtpd is not installed (pip install aiosmtpd)"
+            "SKIPPED the SMTP test: python3 with aiosmtpd, dkimpy and pynacl is not installed (pip install aiosmtpd dkimpy pynacl)"
         );
+    }
+    ok
+}
+
+/// Our SMTP server (tests/mail/smtp_server.py) on a free port, with extra
+/// options such as --cert/--key (STARTTLS) and --user/--password (AUTH).
+fn start_server(options: &[&str]) -> Option<SmtpServer> {
+    if !tools_present() {
         return None;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -48,21 +56,16 @@ fn start_smtp() -> Option<SmtpServer> {
         .local_addr()
         .unwrap()
         .port();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/mail/smtp_server.py");
     let child = Command::new("python3")
-        .args([
-            "-m",
-            "aiosmtpd",
-            "-n",
-            "-l",
-            &format!("127.0.0.1:{port}"),
-            "-c",
-            "aiosmtpd.handlers.Mailbox",
-        ])
+        .arg(script)
+        .arg(port.to_string())
         .arg(&maildir)
+        .args(options)
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
-        .expect("aiosmtpd starts");
+        .expect("the SMTP server starts");
     let server = SmtpServer {
         child,
         maildir,
@@ -71,14 +74,24 @@ fn start_smtp() -> Option<SmtpServer> {
     };
     let deadline = Instant::now() + Duration::from_secs(15);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "aiosmtpd did not start");
+        assert!(Instant::now() < deadline, "the SMTP server did not start");
         std::thread::sleep(Duration::from_millis(50));
     }
     Some(server)
 }
 
+fn start_smtp() -> Option<SmtpServer> {
+    start_server(&[])
+}
+
 /// The delivered messages so far, as Python's email package reads them.
 fn messages(maildir: &Path) -> Vec<serde_json::Value> {
+    checked_messages(maildir, None)
+}
+
+/// The delivered messages, with their DKIM signature verified by dkimpy
+/// against `record` (the TXT record's value).
+fn checked_messages(maildir: &Path, record: Option<&str>) -> Vec<serde_json::Value> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/mail/check_message.py");
     let mut files: Vec<PathBuf> = std::fs::read_dir(maildir.join("new"))
         .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
@@ -90,6 +103,7 @@ fn messages(maildir: &Path) -> Vec<serde_json::Value> {
             let out = Command::new("python3")
                 .arg(&script)
                 .arg(f)
+                .args(record)
                 .output()
                 .unwrap();
             assert!(out.status.success(), "{out:?}");
@@ -206,7 +220,10 @@ fn sitrep_send_delivers_an_edition_once_to_each_reader_with_list_headers() {
     let out = send(smtp.port);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{out:?}");
-    assert!(stdout.contains("7 sent, 0 failed, of 7"), "{stdout}");
+    assert!(
+        stdout.contains("7 sent, 0 failed (0 bounced), of 7"),
+        "{stdout}"
+    );
     // Sending again sends nothing more.
     let again = send(smtp.port);
     assert!(
@@ -360,4 +377,357 @@ fn a_node_killed_mid_send_resumes_and_sends_twice_only_what_was_in_flight() {
         "killed after {at_kill} messages; {} delivered in all; {twice} sent twice",
         all.len()
     );
+}
+
+/// A demo site with readers imported through `sitrep subscribers import`.
+fn site_with_readers(csv: &str) -> BinSite {
+    let site = BinSite::new();
+    let out = site.cmd().args(["demo", "--no-serve"]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let mut cmd = site.cmd();
+    cmd.args(["subscribers", "import", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), csv.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    site
+}
+
+fn send_to(site: &BinSite, relay: &str, extra: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = site.cmd();
+    cmd.env("SITREP_SMTP_URL", relay)
+        .env(
+            "SITREP_MAIL_FROM",
+            "Situation in Varesia <news@varesia.example>",
+        )
+        .env("SITREP_PUBLIC_URL", "https://briefing.example.org");
+    for (k, v) in extra {
+        cmd.env(k, v);
+    }
+    cmd.args(["send", "4"]).output().unwrap()
+}
+
+#[test]
+fn dkim_signatures_verify_with_an_independent_implementation() {
+    for algorithm in ["ed25519", "rsa"] {
+        let Some(smtp) = start_smtp() else { return };
+        let site = site_with_readers(
+            "email,languages,consent\nr1@example.org,ru,asked at a conference 2026-10-01\nr2@example.org,en be,asked by letter\n",
+        );
+        let out = site
+            .cmd()
+            .args([
+                "dkim",
+                "generate",
+                "--algorithm",
+                algorithm,
+                "--selector",
+                "s2026",
+                "--domain",
+                "varesia.example",
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(
+            stdout.contains("s2026._domainkey.varesia.example"),
+            "{stdout}"
+        );
+        let record = stdout
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("Value: "))
+            .expect("the record's value")
+            .to_owned();
+        assert!(record.contains(&format!("k={algorithm}")), "{record}");
+        // A second key is not made by accident.
+        let again = site
+            .cmd()
+            .args(["dkim", "generate", "--algorithm", algorithm])
+            .output()
+            .unwrap();
+        assert!(!again.status.success());
+        assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+
+        let out = send_to(&site, &format!("smtp://127.0.0.1:{}", smtp.port), &[]);
+        assert!(out.status.success(), "{out:?}");
+        let all = checked_messages(&smtp.maildir, Some(&record));
+        assert_eq!(all.len(), 3, "{algorithm}");
+        for m in &all {
+            assert_eq!(m["dkim_ok"], true, "{algorithm}: {m}");
+            let sig = m["dkim_signature"].as_str().unwrap();
+            assert!(sig.contains(&format!("a={algorithm}-sha256")), "{sig}");
+            assert!(
+                sig.contains("list-unsubscribe-post"),
+                "RFC 8058 wants it signed: {sig}"
+            );
+        }
+        // The check can fail: one changed byte in the body, and it does.
+        let file = std::fs::read_dir(smtp.maildir.join("new"))
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        let text = std::fs::read_to_string(&file).unwrap();
+        let at = text
+            .rfind("</html>")
+            .map(|i| i - 10)
+            .unwrap_or(text.len() - 20);
+        let mut tampered = text.clone().into_bytes();
+        tampered[at] = if tampered[at] == b'A' { b'B' } else { b'A' };
+        std::fs::write(&file, tampered).unwrap();
+        let all = checked_messages(&smtp.maildir, Some(&record));
+        assert_eq!(
+            all.iter().filter(|m| m["dkim_ok"] == false).count(),
+            1,
+            "{algorithm}"
+        );
+    }
+}
+
+#[test]
+fn refused_addresses_bounce_and_busy_ones_are_tried_again() {
+    let Some(smtp) = start_smtp() else { return };
+    let site = site_with_readers(
+        "email,languages,consent\nok@example.org,en,form\nrefused@example.org,en,form\nlater@example.org,en,form\n",
+    );
+    let out = send_to(
+        &site,
+        &format!("smtp://127.0.0.1:{}", smtp.port),
+        &[("SITREP_RETRY_AFTER", "1")],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("2 sent, 1 failed (1 bounced), of 3"),
+        "{stdout}"
+    );
+    let mut to: Vec<String> = messages(&smtp.maildir)
+        .iter()
+        .map(|m| m["envelope_to"].as_str().unwrap().to_owned())
+        .collect();
+    to.sort();
+    assert_eq!(to, ["later@example.org", "ok@example.org"]);
+    // The refused address gets nothing more.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let store = sitrep_store::Store::connect(&site.url()).await.unwrap();
+        let s = store
+            .subscriber_by_email("refused@example.org")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(s.status.as_str(), "bounced");
+        store.close().await;
+    });
+}
+
+#[test]
+fn a_relay_with_starttls_and_a_password_is_reached_safely() {
+    // A private authority and the relay's certificate signed by it.
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    std::fs::write(
+        p("leaf.ext"),
+        "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\n",
+    )
+    .unwrap();
+    let steps: [Vec<String>; 3] = [
+        [
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=Test CA",
+        ]
+        .map(String::from)
+        .into_iter()
+        .chain(["-keyout".into(), p("ca.key"), "-out".into(), p("ca.pem")])
+        .collect(),
+        [
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=localhost",
+        ]
+        .map(String::from)
+        .into_iter()
+        .chain(["-keyout".into(), p("key.pem"), "-out".into(), p("leaf.csr")])
+        .collect(),
+        ["x509", "-req", "-days", "1", "-set_serial", "2"]
+            .map(String::from)
+            .into_iter()
+            .chain([
+                "-in".into(),
+                p("leaf.csr"),
+                "-CA".into(),
+                p("ca.pem"),
+                "-CAkey".into(),
+                p("ca.key"),
+                "-extfile".into(),
+                p("leaf.ext"),
+                "-out".into(),
+                p("cert.pem"),
+            ])
+            .collect(),
+    ];
+    for args in &steps {
+        let made = Command::new("openssl").args(args).output();
+        if !made.as_ref().is_ok_and(|o| o.status.success()) {
+            assert!(
+                std::env::var("SITREP_REQUIRE_TOOLS").as_deref() != Ok("1"),
+                "openssl could not make a certificate: {made:?}"
+            );
+            eprintln!("SKIPPED the STARTTLS test: openssl could not make a certificate");
+            return;
+        }
+    }
+    let (cert, key, ca) = (p("cert.pem"), p("key.pem"), p("ca.pem"));
+    let (c, k) = (cert.as_str(), key.as_str());
+    let Some(smtp) = start_server(&[
+        "--cert",
+        c,
+        "--key",
+        k,
+        "--user",
+        "news",
+        "--password",
+        "s3cr:et",
+    ]) else {
+        return;
+    };
+    let site = site_with_readers("email,languages,consent\nr1@example.org,en,form\n");
+    // The password, percent-encoded in the URL, never shows in the output.
+    let relay = format!("smtp+starttls://news:s3cr%3Aet@localhost:{}", smtp.port);
+    let out = send_to(&site, &relay, &[("SITREP_SMTP_CA_FILE", &ca)]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("1 sent, 0 failed"),
+        "{out:?}"
+    );
+    assert_eq!(messages(&smtp.maildir).len(), 1);
+    // Without the certificate's authority the relay is not trusted, and
+    // nothing is sent in the clear.
+    let site = site_with_readers("email,languages,consent\nr2@example.org,en,form\n");
+    let mut cmd = site.cmd();
+    cmd.env("SITREP_SMTP_URL", &relay)
+        .env("SITREP_MAIL_FROM", "News <news@varesia.example>")
+        .env("SITREP_LOG", "warn")
+        .args(["send", "4"]);
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(3));
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("s3cr"), "{err}");
+    assert_eq!(messages(&smtp.maildir).len(), 1, "nothing more arrived");
+}
+
+#[test]
+fn bounce_and_complaint_reports_stop_the_mail_to_an_address() {
+    let Some(smtp) = start_smtp() else { return };
+    let site = site_with_readers(
+        "email,languages,consent\ngone@example.org,en,form\nangry@example.org,en,form\nhidden@example.org,en,form\n",
+    );
+    let out = send_to(&site, &format!("smtp://127.0.0.1:{}", smtp.port), &[]);
+    assert!(out.status.success(), "{out:?}");
+    let all = messages(&smtp.maildir);
+    let unsubscribe_of = |who: &str| {
+        all.iter().find(|m| m["envelope_to"] == who).unwrap()["list_unsubscribe"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let ingest = |report: String| {
+        let mut child = site
+            .cmd()
+            .args(["mail", "ingest"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), report.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let dsn = "From: MAILER-DAEMON@mx.example.org\r\nTo: news@varesia.example\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/report; report-type=delivery-status; boundary=\"x\"\r\n\r\n\
+--x\r\nContent-Type: text/plain\r\n\r\nGone.\r\n\
+--x\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.org\r\n\r\n\
+Final-Recipient: rfc822; Gone@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\n--x--\r\n";
+    let out = ingest(dsn.into());
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("bounced: gone@example.org"),
+        "{out:?}"
+    );
+    // A complaint naming the address, and one where the provider hid it
+    // but returned the message's headers with its unsubscribe link.
+    let arf = |to: &str, link: &str| {
+        format!(
+            "From: fbl@isp.example\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/report; report-type=feedback-report; boundary=\"y\"\r\n\r\n\
+--y\r\nContent-Type: text/plain\r\n\r\nComplaint.\r\n\
+--y\r\nContent-Type: message/feedback-report\r\n\r\nFeedback-Type: abuse\r\nVersion: 1\r\n\
+--y\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: news@varesia.example\r\nTo: {to}\r\nList-Unsubscribe: {link}\r\n\r\n--y--\r\n"
+        )
+    };
+    let out = ingest(arf(
+        "angry@example.org",
+        "<https://x.example/unsubscribe?t=bad>",
+    ));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("complained: angry@example.org"),
+        "{out:?}"
+    );
+    let out = ingest(arf(
+        "redacted@isp.example",
+        &unsubscribe_of("hidden@example.org"),
+    ));
+    assert!(out.status.success(), "{out:?}");
+    // The redacted address is not on the list; the link names the reader.
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("complained: hidden@example.org"), "{said}");
+    // Junk is refused with the status a mail server understands.
+    let out = ingest("Subject: hello\r\n\r\nJust a letter.\r\n".into());
+    assert_eq!(out.status.code(), Some(65), "{out:?}");
+    let out = ingest(String::new());
+    assert_eq!(out.status.code(), Some(65), "{out:?}");
+
+    // The figures count them, and the next send leaves them out.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let store = sitrep_store::Store::connect(&site.url()).await.unwrap();
+        let send = store.send_of(4).await.unwrap().unwrap();
+        let f = store.send_figures(send).await.unwrap();
+        assert_eq!((f.sent, f.bounced, f.complained), (3, 1, 2), "{f:?}");
+        for (who, status) in [
+            ("gone@example.org", "bounced"),
+            ("angry@example.org", "complained"),
+        ] {
+            let s = store.subscriber_by_email(who).await.unwrap().unwrap();
+            assert_eq!(s.status.as_str(), status);
+        }
+        store.close().await;
+    });
 }

@@ -1410,7 +1410,7 @@ async fn editors_keep_trends_authors_and_pages() {
     assert!(page.body.contains("kept text"));
 }
 
-/// A multipart upload as a browser sends it.
+/// An image upload from the editor.
 async fn upload(
     site: &Site,
     staff: &Staff,
@@ -1418,44 +1418,7 @@ async fn upload(
     filename: &str,
     bytes: &[u8],
 ) -> common::Page {
-    let boundary = "----sitrep-test-boundary";
-    let mut body = Vec::new();
-    for (name, value) in [("csrf", csrf), ("back", "/workspace/")] {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: image/jpeg\r\n\r\n").as_bytes(),
-    );
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let req = http::Request::builder()
-        .method("POST")
-        .uri("/workspace/media")
-        .header("cookie", &staff.cookie)
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(axum::body::Body::from(body))
-        .unwrap();
-    let res = tower::ServiceExt::oneshot(site.router.clone(), req)
-        .await
-        .unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    common::Page {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
+    common::upload_to(site, staff, "/workspace/media", csrf, filename, bytes).await
 }
 
 #[tokio::test]

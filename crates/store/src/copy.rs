@@ -205,6 +205,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("claimed_until", Int),
             ("sent_at", OptInt),
             ("error", Text),
+            ("bounce", Text),
         ],
     ),
     (

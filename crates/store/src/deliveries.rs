@@ -24,6 +24,48 @@ pub struct SendFigures {
     pub queued: i64,
     pub sent: i64,
     pub failed: i64,
+    /// Refused for good, at once or by a later report (a subset of sent
+    /// and failed).
+    pub bounced: i64,
+    /// Marked as spam by the reader (a subset of sent).
+    pub complained: i64,
+}
+
+/// What became of one claimed delivery.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Sent {
+        id: i64,
+    },
+    /// A temporary failure: try again at `at`.
+    Retry {
+        id: i64,
+        at: Timestamp,
+        error: String,
+    },
+    /// A final failure; with `bounce`, the address gets nothing more.
+    Failed {
+        id: i64,
+        subscriber_id: i64,
+        error: String,
+        bounce: bool,
+    },
+}
+
+/// A send's progress over time: messages sent per minute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendCurve {
+    /// (minute since the epoch, messages sent in it), in order.
+    pub minutes: Vec<(i64, i64)>,
+}
+
+/// What a bounce or complaint report did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reported {
+    /// The subscriber was marked; their latest delivery too, if any.
+    Marked,
+    /// No subscriber has that address.
+    Unknown,
 }
 
 impl SendFigures {
@@ -63,7 +105,6 @@ impl Store {
         site_langs: &[Lang],
         now: Timestamp,
     ) -> Result<Option<i64>> {
-        let subscribers = self.subscribers(Some(SubscriberStatus::Active)).await?;
         let mut w = self.writer().await?;
         let send_id: i64 = match sqlx::query_scalar(
             "INSERT INTO sends (edition_id, created_at) VALUES ($1, $2) RETURNING id",
@@ -78,22 +119,22 @@ impl Store {
             Err(StoreError::Duplicate(_)) => return Ok(None),
             Err(e) => return Err(e),
         };
+        // One statement per language: a send to 100,000 readers is filled
+        // in well under a second.
         let mut total = 0i64;
-        for s in &subscribers {
-            for lang in s.langs.iter().filter(|l| site_langs.contains(l)) {
-                sqlx::query(
-                    "INSERT INTO deliveries (send_id, subscriber_id, email, lang, status, next_attempt_at) \
-                     VALUES ($1, $2, $3, $4, 'queued', $5)",
-                )
-                .bind(send_id)
-                .bind(s.id)
-                .bind(&s.email)
-                .bind(lang.as_str())
-                .bind(now)
-                .execute(w.conn())
-                .await?;
-                total += 1;
-            }
+        for lang in site_langs {
+            let done = sqlx::query(
+                "INSERT INTO deliveries (send_id, subscriber_id, email, lang, status, next_attempt_at) \
+                 SELECT $1, id, email, $2, 'queued', $3 FROM subscribers \
+                 WHERE status = $4 AND (',' || langs || ',') LIKE ('%,' || $2 || ',%') ORDER BY id",
+            )
+            .bind(send_id)
+            .bind(lang.as_str())
+            .bind(now)
+            .bind(SubscriberStatus::Active.as_str())
+            .execute(w.conn())
+            .await?;
+            total += done.rows_affected() as i64;
         }
         sqlx::query("UPDATE sends SET total = $1 WHERE id = $2")
             .bind(total)
@@ -177,64 +218,134 @@ impl Store {
         .await?)
     }
 
-    pub async fn delivery_sent(&self, id: i64, now: Timestamp) -> Result<()> {
-        sqlx::query(
-            "UPDATE deliveries SET status = 'sent', sent_at = $1, error = '' WHERE id = $2",
-        )
-        .bind(now)
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    /// A temporary failure: try again at `next`.
-    pub async fn delivery_retry(&self, id: i64, next: Timestamp, error: &str) -> Result<()> {
-        sqlx::query("UPDATE deliveries SET next_attempt_at = $1, claimed_until = 0, error = $2 WHERE id = $3")
-            .bind(next)
-            .bind(error)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    /// A permanent failure; with `bounced`, the address gets nothing more.
-    pub async fn delivery_failed(
-        &self,
-        d: &Claimed,
-        error: &str,
-        bounced: bool,
-        now: Timestamp,
-    ) -> Result<()> {
-        sqlx::query("UPDATE deliveries SET status = 'failed', error = $1 WHERE id = $2")
-            .bind(error)
-            .bind(d.id)
-            .execute(&self.pool)
-            .await?;
-        if bounced {
-            sqlx::query("UPDATE subscribers SET status = 'bounced', updated_at = $1 WHERE id = $2")
+    /// Records what became of claimed deliveries, in one transaction:
+    /// the sent ones in a single statement.
+    pub async fn record_deliveries(&self, outcomes: &[Outcome], now: Timestamp) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let sent: Vec<String> = outcomes
+            .iter()
+            .filter_map(|o| match o {
+                Outcome::Sent { id } => Some(id.to_string()),
+                _ => None,
+            })
+            .collect();
+        for chunk in sent.chunks(500) {
+            // Ids are integers, written into the statement as such.
+            let sql = format!(
+                "UPDATE deliveries SET status = 'sent', sent_at = $1, error = '' WHERE id IN ({})",
+                chunk.join(",")
+            );
+            sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(now)
-                .bind(d.subscriber_id)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
         }
+        for o in outcomes {
+            match o {
+                Outcome::Sent { .. } => {}
+                Outcome::Retry { id, at, error } => {
+                    sqlx::query(
+                        "UPDATE deliveries SET next_attempt_at = $1, claimed_until = 0, error = $2 WHERE id = $3",
+                    )
+                    .bind(at)
+                    .bind(error)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                Outcome::Failed {
+                    id,
+                    subscriber_id,
+                    error,
+                    bounce,
+                } => {
+                    sqlx::query(
+                        "UPDATE deliveries SET status = 'failed', error = $1, bounce = $2 WHERE id = $3",
+                    )
+                    .bind(error)
+                    .bind(if *bounce { "bounced" } else { "" })
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                    if *bounce {
+                        sqlx::query(
+                            "UPDATE subscribers SET status = 'bounced', updated_at = $1 WHERE id = $2",
+                        )
+                        .bind(now)
+                        .bind(subscriber_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                }
+            }
+        }
+        tx.commit().await?;
         Ok(())
+    }
+
+    /// A bounce or complaint report about `email`: the subscriber gets
+    /// nothing more, and their latest delivery counts as bounced or
+    /// complained in its send's figures.
+    pub async fn report(&self, email: &str, complaint: bool, now: Timestamp) -> Result<Reported> {
+        let email = crate::normalize_email(email);
+        let status = if complaint {
+            SubscriberStatus::Complained
+        } else {
+            SubscriberStatus::Bounced
+        };
+        let mut tx = self.pool.begin().await?;
+        let done =
+            sqlx::query("UPDATE subscribers SET status = $1, updated_at = $2 WHERE email = $3")
+                .bind(status.as_str())
+                .bind(now)
+                .bind(&email)
+                .execute(&mut *tx)
+                .await?;
+        if done.rows_affected() == 0 {
+            return Ok(Reported::Unknown);
+        }
+        sqlx::query(
+            "UPDATE deliveries SET bounce = $1 WHERE id = \
+             (SELECT MAX(id) FROM deliveries WHERE email = $2 AND status = 'sent')",
+        )
+        .bind(if complaint { "complained" } else { "bounced" })
+        .bind(&email)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Reported::Marked)
+    }
+
+    /// Messages sent per minute in a send.
+    pub async fn send_curve(&self, send_id: i64) -> Result<SendCurve> {
+        let minutes = sqlx::query_as::<_, (i64, i64)>(
+            "SELECT sent_at / 60, COUNT(*) FROM deliveries WHERE send_id = $1 AND sent_at IS NOT NULL \
+             GROUP BY sent_at / 60 ORDER BY sent_at / 60",
+        )
+        .bind(send_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(SendCurve { minutes })
     }
 
     pub async fn send_figures(&self, send_id: i64) -> Result<SendFigures> {
-        let rows = sqlx::query_as::<_, (String, i64)>(
-            "SELECT status, COUNT(*) FROM deliveries WHERE send_id = $1 GROUP BY status",
+        let rows = sqlx::query_as::<_, (String, String, i64)>(
+            "SELECT status, bounce, COUNT(*) FROM deliveries WHERE send_id = $1 GROUP BY status, bounce",
         )
         .bind(send_id)
         .fetch_all(&self.pool)
         .await?;
         let mut f = SendFigures::default();
-        for (status, n) in rows {
+        for (status, bounce, n) in rows {
             match status.as_str() {
-                "queued" => f.queued = n,
-                "sent" => f.sent = n,
-                _ => f.failed = n,
+                "queued" => f.queued += n,
+                "sent" => f.sent += n,
+                _ => f.failed += n,
+            }
+            match bounce.as_str() {
+                "bounced" => f.bounced += n,
+                "complained" => f.complained += n,
+                _ => {}
             }
         }
         f.total = f.queued + f.sent + f.failed;

@@ -33,7 +33,7 @@ use sqlx::{AnyPool, ConnectOptions, Executor};
 pub use catalog::{Assessment, Author, Catalog, Trend};
 pub use changes::{CHANNEL, Changes};
 pub use copy::CopyProgress;
-pub use deliveries::{Claimed, SendFigures};
+pub use deliveries::{Claimed, Outcome, Reported, SendCurve, SendFigures};
 pub use desk::{DeskCommentary, DeskEdition, DeskVersion, Revision, SaveOutcome, VersionEdit};
 pub use lists::{DeskPage, DeskPageVersion, NamedList};
 pub use media::Media;

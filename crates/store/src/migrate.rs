@@ -24,6 +24,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "deliveries",
         include_str!("../migrations/0006_deliveries.sql"),
     ),
+    (7, "bounces", include_str!("../migrations/0007_bounces.sql")),
 ];
 
 /// SQLite's `INTEGER PRIMARY KEY` is its row id; PostgreSQL spells an

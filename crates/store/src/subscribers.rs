@@ -268,6 +268,32 @@ impl Writer {
         Ok(())
     }
 
+    /// Imported subscribers, active at once (their consent was given
+    /// elsewhere and is recorded with them). An address already on the
+    /// list is left exactly as it is: an import never brings back someone
+    /// who left. Returns how many were added.
+    pub async fn import_subscribers(
+        &mut self,
+        rows: &[(String, Vec<Lang>, String)],
+        now: Timestamp,
+    ) -> Result<u64> {
+        let mut added = 0;
+        for (email, langs, consent) in rows {
+            let done = sqlx::query(
+                "INSERT INTO subscribers (email, langs, status, consent, created_at, confirmed_at, updated_at) \
+                 VALUES ($1, $2, 'active', $3, $4, $4, $4) ON CONFLICT (email) DO NOTHING",
+            )
+            .bind(normalize_email(email))
+            .bind(join(langs))
+            .bind(consent)
+            .bind(now)
+            .execute(self.conn())
+            .await?;
+            added += done.rows_affected();
+        }
+        Ok(added)
+    }
+
     /// Records a new consent (a renewed sign-up).
     pub async fn set_subscriber_consent(
         &mut self,

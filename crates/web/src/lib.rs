@@ -57,6 +57,10 @@ pub struct AppState {
     icon_href: String,
     /// Where email goes: the relay, or the outbox.
     pub mailer: sitrep_mail::Mailer,
+    /// Sessions to the relay a node keeps open while a send runs.
+    pub connections: usize,
+    /// The node's limit on messages a second, if any.
+    pub rate: Option<Arc<sitrep_mail::RateLimit>>,
     /// The reference lists, kept until the store's change generation moves.
     catalog_cache: std::sync::RwLock<Option<(u64, Arc<sitrep_store::Catalog>)>>,
 }
@@ -112,7 +116,11 @@ pub enum SetupError {
 pub struct MailSettings<'a> {
     pub from: &'a str,
     /// `None` keeps messages in the outbox (demo mode, or no relay).
-    pub smtp_url: Option<&'a str>,
+    pub relay: Option<&'a sitrep_mail::Relay>,
+    /// Sessions to the relay during a send (at least one).
+    pub connections: usize,
+    /// Messages a second at most; `None` for as fast as the relay takes them.
+    pub rate: Option<f64>,
 }
 
 impl AppState {
@@ -132,7 +140,7 @@ impl AppState {
         }
         let i18n = Arc::new(I18n::new(&langs)?);
         let renderer = Renderer::new(i18n.clone())?;
-        let mailer = sitrep_mail::Mailer::new(mail.from, mail.smtp_url, store.clone())?;
+        let mailer = sitrep_mail::Mailer::new(mail.from, mail.relay, store.clone())?;
         Ok(AppState {
             store,
             i18n,
@@ -147,6 +155,11 @@ impl AppState {
             icon_href: headers::asset_href("icon"),
             catalog_cache: std::sync::RwLock::new(None),
             mailer,
+            connections: mail.connections.max(1),
+            rate: mail
+                .rate
+                .filter(|r| *r > 0.0)
+                .map(|r| Arc::new(sitrep_mail::RateLimit::new(r))),
         })
     }
 

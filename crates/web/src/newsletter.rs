@@ -9,19 +9,22 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde_json::json;
 use sitrep_auth::Purpose;
 use sitrep_core::{Lang, Status, Timestamp};
 use sitrep_i18n::Arg;
+use sitrep_store::{Claimed, Outcome};
+use tokio::sync::mpsc;
 
 use crate::{AppState, PageError};
 
 /// Stands in the built letter for the recipient's own management link.
 const MANAGE: &str = "https://sitrep.invalid/manage-link";
 
-/// Deliveries claimed per round.
-pub const BATCH: i64 = 50;
+/// Deliveries claimed at a time.
+pub const BATCH: i64 = 200;
 
 /// How long a claim lasts before another worker may take the delivery
 /// over (a crashed node's claims come back after this): 120 seconds, or
@@ -36,6 +39,19 @@ pub fn lease() -> i64 {
             .unwrap_or(120)
     })
 }
+/// The first wait before a delivery that failed for now goes again, in
+/// seconds (it doubles with each attempt): 60, or `SITREP_RETRY_AFTER`.
+pub fn retry_after() -> i64 {
+    static AFTER: std::sync::OnceLock<i64> = std::sync::OnceLock::new();
+    *AFTER.get_or_init(|| {
+        std::env::var("SITREP_RETRY_AFTER")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .filter(|s| *s > 0)
+            .unwrap_or(60)
+    })
+}
+
 /// Attempts before a temporary failure becomes final.
 pub const MAX_ATTEMPTS: i64 = 6;
 
@@ -185,8 +201,10 @@ pub async fn letter(
     }))
 }
 
-/// One round of the delivery engine; returns how many deliveries it handled.
-pub async fn tick(app: &AppState) -> Result<usize, PageError> {
+/// One round of the delivery engine: starts the sends that are due, then
+/// delivers everything that can go now. Returns how many deliveries it
+/// handled.
+pub async fn tick(app: &Arc<AppState>) -> Result<usize, PageError> {
     let now = app.now();
     let langs = app.langs();
     for edition in app.store.due_sends(now).await? {
@@ -203,57 +221,225 @@ pub async fn tick(app: &AppState) -> Result<usize, PageError> {
     deliver(app, None).await
 }
 
-/// One round of deliveries (of one send, with `only`).
-pub async fn deliver(app: &AppState, only: Option<i64>) -> Result<usize, PageError> {
-    let now = app.now();
-    let claimed = app
-        .store
-        .claim_deliveries(now, BATCH, lease(), only)
-        .await?;
-    if claimed.is_empty() {
-        return Ok(0);
+/// A claimed delivery on its way to a courier, with its letter.
+struct Job {
+    d: Claimed,
+    letter: Arc<Letter>,
+}
+
+/// Outcomes are written in batches of this many (or every 200 ms).
+const RECORD_EVERY: usize = 256;
+
+/// Delivers what can go now (of one send, with `only`) until the queue has
+/// nothing due; returns how many deliveries it handled.
+///
+/// Three parts run at once: a claimer takes batches from the queue and
+/// attaches each letter; `app.connections` couriers, each with its own
+/// session to the relay, build, sign and send; this task writes outcomes
+/// back in batches. A delivery claimed but not yet written back is "in
+/// flight": if the node dies, it goes again when its lease runs out.
+pub async fn deliver(app: &Arc<AppState>, only: Option<i64>) -> Result<usize, PageError> {
+    // Claims must not outlast their lease while waiting for a slot under
+    // a rate limit.
+    let batch = match &app.rate {
+        Some(r) => ((r.per_second() * lease() as f64 / 4.0) as i64).clamp(1, BATCH),
+        None => BATCH,
+    };
+    let secret: Arc<str> = app.token_secret().await?.into();
+    let (jobs, job_rx) = mpsc::channel::<Job>(batch as usize);
+    let job_rx = Arc::new(tokio::sync::Mutex::new(job_rx));
+    let (done, mut outcomes) = mpsc::unbounded_channel::<Outcome>();
+
+    let mut couriers = tokio::task::JoinSet::new();
+    for _ in 0..app.connections {
+        let (app, job_rx, done, secret) =
+            (app.clone(), job_rx.clone(), done.clone(), secret.clone());
+        couriers.spawn(async move {
+            let mut courier = app.mailer.courier().await?;
+            loop {
+                let job = job_rx.lock().await.recv().await;
+                let Some(job) = job else { break };
+                if let Some(rate) = &app.rate {
+                    rate.wait().await;
+                }
+                let outcome = send_one(&app, &mut courier, &secret, job).await;
+                if done.send(outcome).is_err() {
+                    break;
+                }
+            }
+            courier.close().await;
+            Ok::<(), sitrep_mail::MailError>(())
+        });
     }
-    let secret = app.token_secret().await?;
+    drop(job_rx);
+    let claimer = {
+        let app = app.clone();
+        let done = done.clone();
+        tokio::spawn(async move { claim(&app, only, batch, jobs, done).await })
+    };
+    drop(done);
+
+    let mut pending = Vec::with_capacity(RECORD_EVERY);
+    let mut handled = 0;
+    loop {
+        match tokio::time::timeout(Duration::from_millis(200), outcomes.recv()).await {
+            Ok(Some(o)) => {
+                pending.push(o);
+                if pending.len() < RECORD_EVERY {
+                    continue;
+                }
+            }
+            Ok(None) => break,
+            Err(_) if pending.is_empty() => continue,
+            Err(_) => {}
+        }
+        handled += pending.len();
+        app.store.record_deliveries(&pending, app.now()).await?;
+        pending.clear();
+    }
+    if !pending.is_empty() {
+        handled += pending.len();
+        app.store.record_deliveries(&pending, app.now()).await?;
+    }
+    while let Some(r) = couriers.join_next().await {
+        if let Ok(Err(e)) = r {
+            tracing::warn!(error = %e, "a courier could not start");
+        }
+    }
+    match claimer.await {
+        Ok(r) => r?,
+        Err(e) => tracing::warn!(error = %e, "the claimer stopped"),
+    }
+    Ok(handled)
+}
+
+/// Claims batches until nothing is due, handing each delivery to the
+/// couriers with its letter.
+async fn claim(
+    app: &AppState,
+    only: Option<i64>,
+    batch: i64,
+    jobs: mpsc::Sender<Job>,
+    done: mpsc::UnboundedSender<Outcome>,
+) -> Result<(), PageError> {
     let mut letters: HashMap<(i64, Lang), Option<Arc<Letter>>> = HashMap::new();
-    for d in &claimed {
-        let key = (d.edition_id, d.lang);
-        if let std::collections::hash_map::Entry::Vacant(slot) = letters.entry(key) {
-            slot.insert(letter(app, d.edition_id, d.lang, now).await?.map(Arc::new));
+    loop {
+        let now = app.now();
+        let claimed = app
+            .store
+            .claim_deliveries(now, batch, lease(), only)
+            .await?;
+        if claimed.is_empty() {
+            return Ok(());
         }
-        let Some(letter) = letters.get(&key).cloned().flatten() else {
-            app.store
-                .delivery_failed(d, "nothing published in this edition", false, now)
-                .await?;
-            continue;
-        };
-        let (text, html, headers) = letter.personal(app, &secret, d.subscriber_id, d.lang, now);
-        let out = sitrep_mail::Outgoing {
-            to: &d.email,
-            subject: &letter.subject,
-            text,
-            html,
-            headers,
-        };
-        match app.mailer.send(&out, now).await {
-            Ok(()) => app.store.delivery_sent(d.id, now).await?,
-            Err(sitrep_mail::MailError::Permanent(e))
-            | Err(sitrep_mail::MailError::BadAddress(e)) => {
-                tracing::warn!(to = %d.email, error = %e, "delivery refused for good");
-                app.store.delivery_failed(d, &e, true, now).await?;
+        for d in claimed {
+            let key = (d.edition_id, d.lang);
+            if let std::collections::hash_map::Entry::Vacant(slot) = letters.entry(key) {
+                slot.insert(letter(app, d.edition_id, d.lang, now).await?.map(Arc::new));
             }
-            Err(e) if d.attempts >= MAX_ATTEMPTS => {
-                app.store
-                    .delivery_failed(d, &e.to_string(), false, now)
-                    .await?
-            }
-            Err(e) => {
-                let backoff = 60 * (1_i64 << (d.attempts - 1).clamp(0, 6));
-                tracing::warn!(to = %d.email, error = %e, retry_in = backoff, "delivery failed for now");
-                app.store
-                    .delivery_retry(d.id, now + backoff, &e.to_string())
-                    .await?;
+            let Some(letter) = letters.get(&key).cloned().flatten() else {
+                let _ = done.send(Outcome::Failed {
+                    id: d.id,
+                    subscriber_id: d.subscriber_id,
+                    error: "nothing published in this edition".into(),
+                    bounce: false,
+                });
+                continue;
+            };
+            if jobs.send(Job { d, letter }).await.is_err() {
+                // No courier is left (they could not start): what is
+                // claimed goes again when its lease runs out.
+                return Ok(());
             }
         }
     }
-    Ok(claimed.len())
+}
+
+/// Sends one letter and says what became of it.
+async fn send_one(
+    app: &AppState,
+    courier: &mut sitrep_mail::Courier<'_>,
+    secret: &str,
+    job: Job,
+) -> Outcome {
+    let Job { d, letter } = job;
+    let now = app.now();
+    let (text, html, headers) = letter.personal(app, secret, d.subscriber_id, d.lang, now);
+    let out = sitrep_mail::Outgoing {
+        to: &d.email,
+        subject: &letter.subject,
+        text,
+        html,
+        headers,
+    };
+    match courier.send(&out, now).await {
+        Ok(()) => Outcome::Sent { id: d.id },
+        Err(e) if !e.is_temporary() || d.attempts >= MAX_ATTEMPTS => {
+            tracing::warn!(to = %d.email, error = %e, "delivery failed for good");
+            Outcome::Failed {
+                id: d.id,
+                subscriber_id: d.subscriber_id,
+                error: e.to_string(),
+                bounce: e.is_bounce(),
+            }
+        }
+        Err(e) => {
+            let backoff = retry_after() * (1_i64 << (d.attempts - 1).clamp(0, 6));
+            tracing::warn!(to = %d.email, error = %e, retry_in = backoff, "delivery failed for now");
+            Outcome::Retry {
+                id: d.id,
+                at: now + backoff,
+                error: e.to_string(),
+            }
+        }
+    }
+}
+
+/// Acts on a bounce or complaint report: the addresses it names get
+/// nothing more. Returns one line per address, saying what was done.
+pub async fn ingest(
+    app: &AppState,
+    report: sitrep_mail::Report,
+) -> Result<Vec<String>, sitrep_store::StoreError> {
+    use sitrep_mail::Report;
+    use sitrep_store::Reported;
+    let now = app.now();
+    let (addresses, links, complaint) = match report {
+        Report::Bounce(a) => (a, Vec::new(), false),
+        Report::Complaint { addresses, links } => (addresses, links, true),
+        Report::Nothing(why) => return Ok(vec![format!("nothing to do: {why}")]),
+    };
+    let what = if complaint { "complained" } else { "bounced" };
+    let mut lines = Vec::new();
+    let mut marked = 0;
+    for a in &addresses {
+        match app.store.report(a, complaint, now).await? {
+            Reported::Marked => {
+                tracing::info!(address = %a, what, "report ingested");
+                lines.push(format!("{what}: {a} gets no more mail"));
+                marked += 1;
+            }
+            Reported::Unknown => lines.push(format!("not on the list: {a}")),
+        }
+    }
+    // Providers that hide the address still return the message's own
+    // unsubscribe link, whose signed token names the subscriber.
+    if marked == 0 && !links.is_empty() {
+        let secret = app.token_secret().await?;
+        for link in &links {
+            let Some(token) = link.split("t=").nth(1) else {
+                continue;
+            };
+            if let Ok(id) = sitrep_auth::verify(&secret, Purpose::Manage, token, now, None)
+                && let Some(s) = app.store.subscriber(id).await?
+                && app.store.report(&s.email, complaint, now).await? == Reported::Marked
+            {
+                lines.push(format!("{what}: {} gets no more mail", s.email));
+            }
+        }
+    }
+    if lines.is_empty() {
+        lines.push("nothing to do: the report names no address".into());
+    }
+    Ok(lines)
 }

@@ -364,6 +364,55 @@ impl Staff {
     }
 }
 
+/// A multipart upload as a browser sends it.
+pub async fn upload_to(
+    site: &Site,
+    staff: &Staff,
+    path: &str,
+    csrf: &str,
+    filename: &str,
+    bytes: &[u8],
+) -> Page {
+    let boundary = "----sitrep-test-boundary";
+    let mut body = Vec::new();
+    for (name, value) in [("csrf", csrf), ("back", "/workspace/")] {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let req = http::Request::builder()
+        .method("POST")
+        .uri(path)
+        .header("cookie", &staff.cookie)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let res = tower::ServiceExt::oneshot(site.router.clone(), req)
+        .await
+        .unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    Page {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
 /// The value of a hidden form field.
 pub fn hidden(html: &str, name: &str) -> Option<String> {
     let marker = format!("name=\"{name}\" value=\"");

@@ -54,6 +54,16 @@ impl BinSite {
         self.dir.path().join("data")
     }
 
+    /// The site's database URL, as the binary finds it.
+    pub fn url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| {
+            format!(
+                "sqlite://{}?mode=rwc",
+                self.data().join("sitrep.db").display()
+            )
+        })
+    }
+
     pub fn cmd(&self) -> Command {
         let mut cmd = sitrep();
         cmd.env("SITREP_DATA", self.data());

@@ -153,7 +153,7 @@ async fn create(State(app): App, Posted(staff, f): Posted) -> Response {
     }
 }
 
-async fn edition_id(
+pub(super) async fn edition_id(
     app: &AppState,
     staff: &Staff,
     path: Result<Path<String>, PathRejection>,

@@ -12,12 +12,13 @@
 // A ready response is the natural error of a handler step here.
 #![allow(clippy::result_large_err)]
 
+mod delivery;
 mod editions;
 mod editor;
 mod lists;
 mod outbox;
 mod session;
-mod subscribers;
+pub mod subscribers;
 mod totp;
 mod upload;
 
@@ -61,6 +62,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/workspace/audit", get(audit))
         .merge(editor::router())
         .merge(editions::router())
+        .merge(delivery::router())
         .merge(lists::router())
         .merge(upload::router())
         .merge(outbox::router())
@@ -1014,9 +1016,15 @@ pub fn valid_email(s: &str) -> bool {
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !s
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == '"')
+        && !s.chars().any(|c| {
+            c.is_whitespace()
+                || c.is_control()
+                || c == '<'
+                || c == '>'
+                || c == '"'
+                || c == ','
+                || c == ';'
+        })
 }
 
 async fn audit(State(app): App, staff: Staff) -> Response {

@@ -15,6 +15,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use sitrep_core::{Action, Lang};
+use sitrep_i18n::Arg;
 use sitrep_store::{Subscriber, SubscriberStatus};
 
 use super::editor::datetime;
@@ -29,6 +30,138 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/workspace/subscribers", get(list).post(add))
         .route("/workspace/subscribers.csv", get(export))
         .route("/workspace/subscribers/{id}/erase", post(erase))
+        .route(
+            "/workspace/subscribers/import",
+            post(import).layer(axum::extract::DefaultBodyLimit::max(
+                IMPORT_MAX_BYTES + 64 * 1024,
+            )),
+        )
+}
+
+/// The largest CSV file the workspace takes (about 400,000 rows).
+pub const IMPORT_MAX_BYTES: usize = 20 * 1024 * 1024;
+
+/// An editor uploads a CSV of people who agreed elsewhere.
+async fn import(
+    State(app): App,
+    staff: Staff,
+    headers: axum::http::HeaderMap,
+    mut form: axum::extract::Multipart,
+) -> Response {
+    if let Err(r) = allowed(&app, &staff) {
+        return r;
+    }
+    let lang = staff.user.ui_lang;
+    let (mut csrf, mut file) = (String::new(), Vec::new());
+    let refuse = |key: &str| {
+        let text = app.i18n.t_args(
+            lang,
+            key,
+            &[("mb", ((IMPORT_MAX_BYTES / 1024 / 1024) as i64).into())],
+        );
+        (text, StatusCode::BAD_REQUEST)
+    };
+    let mut problem = None;
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or("").to_owned();
+                let Ok(data) = field.bytes().await else {
+                    problem = Some(refuse("ws-import-too-large"));
+                    break;
+                };
+                match name.as_str() {
+                    "csrf" => csrf = String::from_utf8_lossy(&data).into_owned(),
+                    "file" => file = data.to_vec(),
+                    _ => {}
+                }
+            }
+            Ok(None) => break,
+            Err(_) => {
+                problem = Some(refuse("ws-import-too-large"));
+                break;
+            }
+        }
+    }
+    if problem.is_none() {
+        if let Err(r) = super::check_post(&app, &staff, &headers, &csrf) {
+            return r;
+        }
+        if file.iter().all(u8::is_ascii_whitespace) {
+            problem = Some(refuse("ws-import-missing"));
+        }
+    }
+    if let Some((text, status)) = problem {
+        return list_page(&app, &staff, &Filter::default(), Some(text), status).await;
+    }
+    match import_csv(&app, &file, &staff.user.email, app.now()).await {
+        Ok(summary) => {
+            let mut notes = vec![app.i18n.t_args(
+                lang,
+                "ws-import-done",
+                &[
+                    ("added", (summary.added as i64).into()),
+                    ("already", (summary.already as i64).into()),
+                    ("refused", (summary.rejected.len() as i64).into()),
+                ],
+            )];
+            for (line, p) in summary.rejected.iter().take(50) {
+                let line = (*line as i64).into();
+                notes.push(match p {
+                    RowProblem::BadEmail(v) => app.i18n.t_args(
+                        lang,
+                        "ws-import-row-email",
+                        &[("line", line), ("value", Arg::Str(v))],
+                    ),
+                    RowProblem::NoConsent => {
+                        app.i18n
+                            .t_args(lang, "ws-import-row-consent", &[("line", line)])
+                    }
+                    RowProblem::UnknownLanguage(v) => app.i18n.t_args(
+                        lang,
+                        "ws-import-row-lang",
+                        &[("line", line), ("value", Arg::Str(v))],
+                    ),
+                    RowProblem::Unreadable(_) => {
+                        app.i18n
+                            .t_args(lang, "ws-import-row-broken", &[("line", line)])
+                    }
+                });
+            }
+            list_page_with(
+                &app,
+                &staff,
+                &Filter::default(),
+                None,
+                notes,
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(ImportError::NoEmailColumn) => {
+            let text = app.i18n.t(lang, "ws-import-no-email");
+            list_page(
+                &app,
+                &staff,
+                &Filter::default(),
+                Some(text),
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+        Err(ImportError::NoConsentColumn) => {
+            let text = app.i18n.t(lang, "ws-import-no-consent");
+            list_page(
+                &app,
+                &staff,
+                &Filter::default(),
+                Some(text),
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+        Err(ImportError::Store(e)) => error_response(&app, Some(&staff), e.into()).await,
+    }
 }
 
 fn allowed(app: &AppState, staff: &Staff) -> Result<(), Response> {
@@ -60,6 +193,18 @@ async fn list_page(
     staff: &Staff,
     filter: &Filter,
     error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    list_page_with(app, staff, filter, error, Vec::new(), status).await
+}
+
+/// The list, with notes on what an import did.
+async fn list_page_with(
+    app: &AppState,
+    staff: &Staff,
+    filter: &Filter,
+    error: Option<String>,
+    notes: Vec<String>,
     status: StatusCode,
 ) -> Response {
     let lang = staff.user.ui_lang;
@@ -100,6 +245,7 @@ async fn list_page(
         "filter": {"status": filter.status, "lang": filter.lang, "q": filter.q},
         "langs": app.langs().iter().map(|l| json!({"code": l.as_str(), "name": app.i18n.endonym(*l)})).collect::<Vec<_>>(),
         "error": error,
+        "notes": notes,
     });
     let mut res = page(
         app,
@@ -285,4 +431,159 @@ async fn erase(
         Ok(None) => not_found(&app, &staff),
         Err(e) => error_response(&app, Some(&staff), e.into()).await,
     }
+}
+
+/// What is wrong with one row of an imported list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowProblem {
+    BadEmail(String),
+    NoConsent,
+    UnknownLanguage(String),
+    /// The CSV itself is broken at this row (bad quoting, bad UTF-8).
+    Unreadable(String),
+}
+
+/// What an import did.
+#[derive(Debug, Default)]
+pub struct ImportSummary {
+    pub added: u64,
+    /// Addresses already on the list, left as they were.
+    pub already: u64,
+    /// Rows not imported: (line number, why).
+    pub rejected: Vec<(u64, RowProblem)>,
+}
+
+/// Why a whole file was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("the file has no header row naming an `email` column")]
+    NoEmailColumn,
+    #[error(
+        "the file has no `consent` column: each row must say how and when the person agreed to receive the newsletter"
+    )]
+    NoConsentColumn,
+    #[error(transparent)]
+    Store(#[from] sitrep_store::StoreError),
+}
+
+/// Imports subscribers from CSV: a header row with `email` and `consent`
+/// columns and, optionally, `languages` (codes separated by spaces or
+/// commas; the default language when empty). Good rows are added, active,
+/// with their consent recorded; bad rows are listed, not guessed at.
+pub async fn import_csv(
+    app: &AppState,
+    data: &[u8],
+    by: &str,
+    now: sitrep_core::Timestamp,
+) -> Result<ImportSummary, ImportError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(data);
+    let headers = reader
+        .byte_headers()
+        .map_err(|_| ImportError::NoEmailColumn)?
+        .clone();
+    let column = |names: &[&str]| {
+        headers.iter().position(|h| {
+            let h = String::from_utf8_lossy(h)
+                .trim_start_matches('\u{feff}')
+                .to_lowercase();
+            names.contains(&h.as_str())
+        })
+    };
+    let email_at = column(&["email", "e-mail", "address"]).ok_or(ImportError::NoEmailColumn)?;
+    let consent_at = column(&["consent"]).ok_or(ImportError::NoConsentColumn)?;
+    let langs_at = column(&["languages", "language", "langs", "lang"]);
+    let site_langs = app.langs();
+    let default = app.default_lang();
+    let mut summary = ImportSummary::default();
+    let mut rows = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let stamp = format!("imported by {by} {}", datetime(now));
+    // The line a record starts on, counted from its byte offset (which,
+    // after a CRLF, is that of the LF).
+    let line_at = |byte: u64| {
+        let end = (byte as usize + 1).min(data.len());
+        data[..end].iter().filter(|b| **b == b'\n').count() as u64 + 1
+    };
+    for record in reader.byte_records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| line_at(p.byte())).unwrap_or(0);
+                summary
+                    .rejected
+                    .push((line, RowProblem::Unreadable(e.to_string())));
+                continue;
+            }
+        };
+        let line = record.position().map(|p| line_at(p.byte())).unwrap_or(0);
+        let get = |i: Option<usize>| {
+            i.and_then(|i| record.get(i))
+                .map(|b| String::from_utf8_lossy(b).trim().to_owned())
+                .unwrap_or_default()
+        };
+        let email = get(Some(email_at));
+        let consent = get(Some(consent_at));
+        if email.is_empty() && consent.is_empty() {
+            continue;
+        }
+        if !valid_email(&email) {
+            summary.rejected.push((line, RowProblem::BadEmail(email)));
+            continue;
+        }
+        if consent.is_empty() {
+            summary.rejected.push((line, RowProblem::NoConsent));
+            continue;
+        }
+        let mut langs = Vec::new();
+        let mut unknown = None;
+        for code in get(langs_at)
+            .split([' ', ',', ';'])
+            .filter(|c| !c.is_empty())
+        {
+            match Lang::parse(code) {
+                Ok(l) if site_langs.contains(&l) => {
+                    if !langs.contains(&l) {
+                        langs.push(l)
+                    }
+                }
+                _ => unknown = Some(code.to_owned()),
+            }
+        }
+        if let Some(code) = unknown {
+            summary
+                .rejected
+                .push((line, RowProblem::UnknownLanguage(code)));
+            continue;
+        }
+        if langs.is_empty() {
+            langs.push(default);
+        }
+        let key = sitrep_store::normalize_email(&email);
+        if !seen.insert(key) {
+            summary.already += 1;
+            continue;
+        }
+        rows.push((email, langs, format!("{consent} ({stamp})")));
+    }
+    let mut w = app.store.writer().await?;
+    let added = w.import_subscribers(&rows, now).await?;
+    w.audit(
+        None,
+        "subscribers-imported",
+        &format!("{added} added"),
+        &format!(
+            "by {by}: {} rows, {} rejected",
+            rows.len(),
+            summary.rejected.len()
+        ),
+        now,
+    )
+    .await?;
+    w.commit().await?;
+    summary.added = added;
+    summary.already += rows.len() as u64 - added;
+    Ok(summary)
 }
