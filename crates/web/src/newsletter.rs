@@ -26,30 +26,28 @@ const MANAGE: &str = "https://sitrep.invalid/manage-link";
 /// Deliveries claimed at a time.
 pub const BATCH: i64 = 200;
 
+/// A number of seconds from the environment, or `default`.
+fn env_seconds(name: &str, default: i64) -> i64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|s| *s > 0)
+        .unwrap_or(default)
+}
+
 /// How long a claim lasts before another worker may take the delivery
 /// over (a crashed node's claims come back after this): 120 seconds, or
 /// `SITREP_DELIVERY_LEASE`.
 pub fn lease() -> i64 {
     static LEASE: std::sync::OnceLock<i64> = std::sync::OnceLock::new();
-    *LEASE.get_or_init(|| {
-        std::env::var("SITREP_DELIVERY_LEASE")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .filter(|s| *s > 0)
-            .unwrap_or(120)
-    })
+    *LEASE.get_or_init(|| env_seconds("SITREP_DELIVERY_LEASE", 120))
 }
+
 /// The first wait before a delivery that failed for now goes again, in
 /// seconds (it doubles with each attempt): 60, or `SITREP_RETRY_AFTER`.
 pub fn retry_after() -> i64 {
     static AFTER: std::sync::OnceLock<i64> = std::sync::OnceLock::new();
-    *AFTER.get_or_init(|| {
-        std::env::var("SITREP_RETRY_AFTER")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .filter(|s| *s > 0)
-            .unwrap_or(60)
-    })
+    *AFTER.get_or_init(|| env_seconds("SITREP_RETRY_AFTER", 60))
 }
 
 /// Attempts before a temporary failure becomes final.

@@ -138,19 +138,12 @@ async fn import(
             )
             .await
         }
-        Err(ImportError::NoEmailColumn) => {
-            let text = app.i18n.t(lang, "ws-import-no-email");
-            list_page(
-                &app,
-                &staff,
-                &Filter::default(),
-                Some(text),
-                StatusCode::BAD_REQUEST,
-            )
-            .await
-        }
-        Err(ImportError::NoConsentColumn) => {
-            let text = app.i18n.t(lang, "ws-import-no-consent");
+        Err(e @ (ImportError::NoEmailColumn | ImportError::NoConsentColumn)) => {
+            let key = match e {
+                ImportError::NoEmailColumn => "ws-import-no-email",
+                _ => "ws-import-no-consent",
+            };
+            let text = app.i18n.t(lang, key);
             list_page(
                 &app,
                 &staff,
