@@ -655,6 +655,23 @@ async function payloads(profileDir, contexts) {
     await look('audit log', [title, hostileEmail.toLowerCase()]);
     await check(t('staff list opens again'), () => open(page, '/workspace/staff'));
     await look('staff list, again', staffAdded ? [staffName] : []);
+
+    // ---- the newsletter's list and a send's figures (admin)
+    await check(t('admin imports readers from a CSV file, one row refused'), async () => {
+      await open(page, '/workspace/subscribers');
+      const form = page.locator('form[action="/workspace/subscribers/import"]');
+      await form.locator('#import_file').setInputFiles({
+        name: 'readers.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from('email,languages,consent\nreader.e2e@example.org,be ru,asked at a reading\nnot-an-address,en,x\n'),
+      });
+      await submit(page, form.locator('[type=submit]'));
+      const notes = await page.locator('.ws-notice p').count();
+      return notes === 2 || `${notes} notes after the import`;
+    });
+    await look('subscribers after an import', ['reader.e2e@example.org']);
+    await check(t('the delivery page of edition 4 opens'), () => open(page, '/workspace/editions/4/send'));
+    await look('delivery page', []);
     await check(t('admin signs out'), () => signOut(page));
 
     // ---- the public site

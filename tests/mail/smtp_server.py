@@ -3,6 +3,8 @@ into a maildir, with a few behaviours of real relays on purpose:
 
 - a recipient whose local part starts with "refused" gets 550 at RCPT;
 - one starting with "later" gets 451 at RCPT the first time, then is taken;
+- a message to one starting with "full" gets 552 5.2.2 (mailbox full) after
+  DATA, and to one starting with "spam" 554 5.7.1 (refused as spam);
 - with --cert and --key it offers STARTTLS (and requires it before AUTH);
 - with --user and --password it requires AUTH (PLAIN or LOGIN).
 
@@ -35,6 +37,11 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        locals_ = [a.split("@", 1)[0].lower() for a in envelope.rcpt_tos]
+        if any(l.startswith("full") for l in locals_):
+            return "552 5.2.2 Mailbox full"
+        if any(l.startswith("spam") for l in locals_):
+            return "554 5.7.1 Message refused as spam"
         # The envelope goes first, as a header a maildir reader can see.
         head = "X-Envelope-From: {}\r\nX-Envelope-To: {}\r\n".format(
             envelope.mail_from, ",".join(envelope.rcpt_tos)

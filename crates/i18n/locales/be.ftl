@@ -302,3 +302,6 @@ ws-import-row-email = Радок { $line }: «{ $value }» — не адрас �
 ws-import-row-consent = Радок { $line }: не пазначана згода.
 ws-import-row-lang = Радок { $line }: «{ $value }» — не мова сайта.
 ws-import-row-broken = Радок { $line }: не чытаецца як CSV.
+ws-subscribers-found = Знойдзена: { $total }; старонка { $page } з { $pages }
+ws-page-prev = Папярэдняя старонка
+ws-page-next = Наступная старонка

@@ -300,3 +300,6 @@ ws-import-row-email = Line { $line }: "{ $value }" is not an email address.
 ws-import-row-consent = Line { $line }: no consent given.
 ws-import-row-lang = Line { $line }: "{ $value }" is not one of the site's languages.
 ws-import-row-broken = Line { $line }: this line cannot be read as CSV.
+ws-subscribers-found = { $total } found; page { $page } of { $pages }
+ws-page-prev = Previous page
+ws-page-next = Next page

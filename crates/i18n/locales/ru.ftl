@@ -302,3 +302,6 @@ ws-import-row-email = Строка { $line }: «{ $value }» — не адрес
 ws-import-row-consent = Строка { $line }: не указано согласие.
 ws-import-row-lang = Строка { $line }: «{ $value }» — не язык сайта.
 ws-import-row-broken = Строка { $line }: не читается как CSV.
+ws-subscribers-found = Найдено: { $total }; страница { $page } из { $pages }
+ws-page-prev = Предыдущая страница
+ws-page-next = Следующая страница

@@ -16,8 +16,9 @@ pub mod report;
 use std::sync::Arc;
 
 use lettre::Message;
+use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::header::{HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::{Body, Mailbox, MultiPart, SinglePart};
 use mail_send::SmtpClientBuilder;
 use sitrep_store::Store;
 
@@ -66,10 +67,106 @@ impl MailError {
 pub struct Outgoing<'a> {
     pub to: &'a str,
     pub subject: &'a str,
-    pub text: String,
-    pub html: String,
+    pub content: Content,
     /// Extra headers, e.g. `List-Unsubscribe`.
     pub headers: Vec<(&'static str, String)>,
+}
+
+/// What a message says: text and HTML written for it, or a letter made
+/// once for many readers with one string (`personal`) put in for this one.
+pub enum Content {
+    Fresh {
+        text: String,
+        html: String,
+    },
+    Prepared {
+        letter: Arc<Prepared>,
+        personal: String,
+    },
+}
+
+impl Content {
+    /// The plain text, for the outbox.
+    fn text(&self) -> String {
+        match self {
+            Content::Fresh { text, .. } => text.clone(),
+            Content::Prepared { letter, personal } => {
+                letter.text.full.replace(&letter.placeholder, personal)
+            }
+        }
+    }
+}
+
+/// A letter for many readers, encoded once. Everything before the first
+/// `placeholder` (the reader's own link, near the end) is kept encoded in
+/// base64; per reader only the rest is encoded and appended. Base64 of a
+/// prefix whose length is a multiple of three, followed by base64 of what
+/// comes after, is the base64 of the whole, so this is exact.
+pub struct Prepared {
+    placeholder: String,
+    text: PreparedPart,
+    html: PreparedPart,
+}
+
+struct PreparedPart {
+    /// The whole, with CRLF line ends (for the outbox).
+    full: String,
+    /// The encoded prefix, in lines of 76 characters, each ending in CRLF.
+    head: Vec<u8>,
+    /// The rest, not yet encoded.
+    tail: Vec<u8>,
+}
+
+/// Base64 in lines of 76 characters ending in CRLF.
+fn base64_lines(bytes: &[u8], out: &mut Vec<u8>) {
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+    for line in encoded.as_bytes().chunks(76) {
+        out.extend_from_slice(line);
+        out.extend_from_slice(b"\r\n");
+    }
+}
+
+impl PreparedPart {
+    fn new(content: &str, placeholder: &str) -> PreparedPart {
+        // Text parts travel in canonical form: CRLF line ends.
+        let full = content.replace("\r\n", "\n").replace('\n', "\r\n");
+        let at = full.find(placeholder).unwrap_or(full.len());
+        let at = at - at % 3;
+        let mut head = Vec::with_capacity(at / 3 * 4 + at / 57 * 2 + 2);
+        base64_lines(&full.as_bytes()[..at], &mut head);
+        let tail = full.as_bytes()[at..].to_vec();
+        PreparedPart { full, head, tail }
+    }
+
+    fn encode(&self, placeholder: &[u8], personal: &[u8]) -> Vec<u8> {
+        let mut tail = Vec::with_capacity(self.tail.len() + personal.len());
+        let mut rest = &self.tail[..];
+        while let Some(i) = rest
+            .windows(placeholder.len())
+            .position(|w| w == placeholder)
+        {
+            tail.extend_from_slice(&rest[..i]);
+            tail.extend_from_slice(personal);
+            rest = &rest[i + placeholder.len()..];
+        }
+        tail.extend_from_slice(rest);
+        let mut out = Vec::with_capacity(self.head.len() + tail.len() * 4 / 3 + 8);
+        out.extend_from_slice(&self.head);
+        base64_lines(&tail, &mut out);
+        out
+    }
+}
+
+impl Prepared {
+    /// `placeholder` marks where each reader's own string goes.
+    pub fn new(text: &str, html: &str, placeholder: &str) -> Prepared {
+        Prepared {
+            placeholder: placeholder.to_owned(),
+            text: PreparedPart::new(text, placeholder),
+            html: PreparedPart::new(html, placeholder),
+        }
+    }
 }
 
 /// The key and lettre's two signing set-ups made from it: with the list
@@ -163,11 +260,27 @@ impl Mailer {
             let name = HeaderName::new_from_ascii_str(name);
             builder = builder.raw_header(HeaderValue::new(name, value.clone()));
         }
+        let body = match &m.content {
+            Content::Fresh { text, html } => {
+                MultiPart::alternative_plain_html(text.clone(), html.clone())
+            }
+            Content::Prepared { letter, personal } => {
+                let part = |p: &PreparedPart, kind: ContentType| {
+                    let encoded = p.encode(letter.placeholder.as_bytes(), personal.as_bytes());
+                    SinglePart::builder()
+                        .header(kind)
+                        .body(Body::dangerous_pre_encoded(
+                            encoded,
+                            ContentTransferEncoding::Base64,
+                        ))
+                };
+                MultiPart::alternative()
+                    .singlepart(part(&letter.text, ContentType::TEXT_PLAIN))
+                    .singlepart(part(&letter.html, ContentType::TEXT_HTML))
+            }
+        };
         let mut message = builder
-            .multipart(MultiPart::alternative_plain_html(
-                m.text.clone(),
-                m.html.clone(),
-            ))
+            .multipart(body)
             .map_err(|e| MailError::Build(e.to_string()))?;
         if let Some(s) = signer {
             let list = m.headers.iter().any(|(h, _)| h.starts_with("List-"));
@@ -201,17 +314,19 @@ impl Courier<'_> {
                 session
                     .send(&from, m.to, &bytes)
                     .await
-                    .map_err(|(step, e)| match (step, e) {
-                        (relay::Step::RcptTo, MailError::Permanent(reply)) => {
+                    .map_err(|(step, e)| match e {
+                        MailError::Permanent(reply)
+                            if step == relay::Step::RcptTo || names_the_address(&reply) =>
+                        {
                             MailError::Rejected(reply)
                         }
-                        (_, e) => e,
+                        e => e,
                     })
             }
             None => {
                 self.mailer
                     .store
-                    .capture(m.to, m.subject, &m.text, &bytes, now)
+                    .capture(m.to, m.subject, &m.content.text(), &bytes, now)
                     .await?;
                 tracing::info!(
                     to = m.to,
@@ -229,6 +344,14 @@ impl Courier<'_> {
             s.close().await;
         }
     }
+}
+
+/// Whether a final refusal is about the address rather than the message:
+/// enhanced status codes 5.1.x (bad address) and 5.2.1/5.2.2 (mailbox
+/// disabled or full for good), wherever in the transaction they come.
+fn names_the_address(reply: &str) -> bool {
+    let code = reply.split_whitespace().nth(1).unwrap_or("");
+    code.starts_with("5.1.") || code == "5.2.1" || code == "5.2.2"
 }
 
 /// At most `per_second` messages a second across all of a node's
@@ -264,6 +387,42 @@ impl RateLimit {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_prepared_letter_decodes_to_the_whole_with_the_readers_link() {
+        use base64::Engine;
+        for (len, text) in [(0, ""), (1, "a"), (2, "ab"), (3, "abc")] {
+            let body = format!(
+                "Сітуацыя{text}\nline two\n{}\nLINK here\nend",
+                "x".repeat(200 + len)
+            );
+            let p = super::Prepared::new(&body, "<p>LINK</p>", "LINK");
+            let encoded = p.text.encode(b"LINK", b"https://example.org/m?t=abc.def");
+            assert!(encoded.split(|b| *b == b'\n').all(|l| l.len() <= 77));
+            let joined: Vec<u8> = encoded
+                .iter()
+                .copied()
+                .filter(|b| !b"\r\n".contains(b))
+                .collect();
+            let decoded = base64::engine::general_purpose::STANDARD
+                .decode(joined)
+                .unwrap();
+            let want = body
+                .replace('\n', "\r\n")
+                .replace("LINK", "https://example.org/m?t=abc.def");
+            assert_eq!(String::from_utf8(decoded).unwrap(), want);
+        }
+    }
+
+    #[test]
+    fn refusals_naming_the_address_are_bounces() {
+        assert!(super::names_the_address("550 5.1.1 No such user"));
+        assert!(super::names_the_address("552 5.2.2 Mailbox full"));
+        assert!(!super::names_the_address(
+            "554 5.7.1 Message refused as spam"
+        ));
+        assert!(!super::names_the_address("550 Refused"));
+    }
+
     #[tokio::test(start_paused = true)]
     async fn the_rate_limit_spaces_messages_evenly() {
         let limit = super::RateLimit::new(10.0);

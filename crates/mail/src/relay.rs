@@ -299,16 +299,23 @@ where
     Ok(())
 }
 
+/// A reply as the relay wrote it: code, enhanced status code (when it
+/// gave one), text.
+fn reply(code: u16, esc: [u8; 3], message: &str) -> String {
+    match esc {
+        [0, 0, 0] => format!("{code} {message}"),
+        [a, b, c] => format!("{code} {a}.{b}.{c} {message}"),
+    }
+}
+
 /// 5xx replies are final; everything else (4xx, a dropped connection, a
 /// timeout) may work later.
 fn classify(e: mail_send::Error) -> MailError {
     match &e {
         mail_send::Error::UnexpectedReply(r) if (500..600).contains(&r.code) => {
-            MailError::Permanent(format!("{} {}", r.code, r.message))
+            MailError::Permanent(reply(r.code, r.esc, &r.message))
         }
-        mail_send::Error::UnexpectedReply(r) => {
-            MailError::Relay(format!("{} {}", r.code, r.message))
-        }
+        mail_send::Error::UnexpectedReply(r) => MailError::Relay(reply(r.code, r.esc, &r.message)),
         mail_send::Error::Io(_) | mail_send::Error::Timeout => MailError::Dropped(e.to_string()),
         _ => MailError::Dropped(e.to_string()),
     }

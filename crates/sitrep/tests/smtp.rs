@@ -493,7 +493,7 @@ fn dkim_signatures_verify_with_an_independent_implementation() {
 fn refused_addresses_bounce_and_busy_ones_are_tried_again() {
     let Some(smtp) = start_smtp() else { return };
     let site = site_with_readers(
-        "email,languages,consent\nok@example.org,en,form\nrefused@example.org,en,form\nlater@example.org,en,form\n",
+        "email,languages,consent\nok@example.org,en,form\nrefused@example.org,en,form\nlater@example.org,en,form\nfull@example.org,en,form\nspam@example.org,en,form\n",
     );
     let out = send_to(
         &site,
@@ -503,7 +503,7 @@ fn refused_addresses_bounce_and_busy_ones_are_tried_again() {
     assert!(out.status.success(), "{out:?}");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.contains("2 sent, 1 failed (1 bounced), of 3"),
+        stdout.contains("2 sent, 3 failed (2 bounced), of 5"),
         "{stdout}"
     );
     let mut to: Vec<String> = messages(&smtp.maildir)
@@ -517,14 +517,19 @@ fn refused_addresses_bounce_and_busy_ones_are_tried_again() {
         .enable_all()
         .build()
         .unwrap();
+    // Refused at the address, or for a full mailbox: bounced. Refused as
+    // spam: that letter failed, the reader stays.
     rt.block_on(async {
         let store = sitrep_store::Store::connect(&site.url()).await.unwrap();
-        let s = store
-            .subscriber_by_email("refused@example.org")
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(s.status.as_str(), "bounced");
+        for (who, status) in [
+            ("refused@example.org", "bounced"),
+            ("full@example.org", "bounced"),
+            ("spam@example.org", "active"),
+            ("later@example.org", "active"),
+        ] {
+            let s = store.subscriber_by_email(who).await.unwrap().unwrap();
+            assert_eq!(s.status.as_str(), status, "{who}");
+        }
         store.close().await;
     });
 }

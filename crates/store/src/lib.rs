@@ -39,7 +39,7 @@ pub use lists::{DeskPage, DeskPageVersion, NamedList};
 pub use media::Media;
 pub use public::{EditionRow, PageRow, Public, VersionRow};
 pub use staff::{AuditEntry, NewUser, Session, User, normalize_email};
-pub use subscribers::{OutboxMessage, Subscriber, SubscriberStatus};
+pub use subscribers::{OutboxMessage, Subscriber, SubscriberFilter, SubscriberStatus};
 pub use write::{NewCommentary, NewEdition, NewVersion, Writer};
 
 #[derive(Debug, thiserror::Error)]

@@ -70,6 +70,15 @@ pub struct OutboxMessage {
     pub message: Vec<u8>,
 }
 
+/// Which subscribers to list.
+#[derive(Debug, Clone, Default)]
+pub struct SubscriberFilter {
+    pub status: Option<SubscriberStatus>,
+    pub lang: Option<Lang>,
+    /// Part of the address.
+    pub text: String,
+}
+
 type Row = (i64, String, String, String, String, i64, Option<i64>);
 
 const COLUMNS: &str = "id, email, langs, status, consent, created_at, confirmed_at";
@@ -126,6 +135,64 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(subscriber).collect()
+    }
+
+    /// One page of subscribers matching a filter (status, a language,
+    /// part of the address), by address, and how many match in all: the
+    /// database does the filtering, so a list of 100,000 costs one page.
+    pub async fn find_subscribers(
+        &self,
+        filter: &SubscriberFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<Subscriber>, i64)> {
+        const WHERE: &str = "WHERE ($1 = '' OR status = $1) \
+             AND ($2 = '' OR (',' || langs || ',') LIKE ('%,' || $2 || ',%')) \
+             AND ($3 = '' OR email LIKE ('%' || $3 || '%') ESCAPE '\\')";
+        let q = normalize_email(&filter.text)
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let status = filter.status.map_or("", SubscriberStatus::as_str);
+        let lang = filter.lang.as_ref().map_or("", Lang::as_str);
+        let rows = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM subscribers {WHERE} ORDER BY email LIMIT $4 OFFSET $5"
+        )))
+        .bind(status)
+        .bind(lang)
+        .bind(&q)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM subscribers {WHERE}"
+        )))
+        .bind(status)
+        .bind(lang)
+        .bind(&q)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((
+            rows.into_iter().map(subscriber).collect::<Result<_>>()?,
+            total,
+        ))
+    }
+
+    /// Active subscribers per language.
+    pub async fn active_per_lang(&self, langs: &[Lang]) -> Result<Vec<(Lang, i64)>> {
+        let mut out = Vec::with_capacity(langs.len());
+        for lang in langs {
+            let n: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM subscribers WHERE status = 'active' \
+                 AND (',' || langs || ',') LIKE ('%,' || $1 || ',%')",
+            )
+            .bind(lang.as_str())
+            .fetch_one(&self.pool)
+            .await?;
+            out.push((*lang, n));
+        }
+        Ok(out)
     }
 
     /// Messages captured instead of sent, newest first.
@@ -277,19 +344,28 @@ impl Writer {
         rows: &[(String, Vec<Lang>, String)],
         now: Timestamp,
     ) -> Result<u64> {
+        // Many rows a statement: an import of 100,000 takes seconds.
         let mut added = 0;
-        for (email, langs, consent) in rows {
-            let done = sqlx::query(
+        for chunk in rows.chunks(300) {
+            let values: Vec<String> = (0..chunk.len())
+                .map(|i| {
+                    let p = 2 + 3 * i;
+                    format!("(${p}, ${}, 'active', ${}, $1, $1, $1)", p + 1, p + 2)
+                })
+                .collect();
+            let sql = format!(
                 "INSERT INTO subscribers (email, langs, status, consent, created_at, confirmed_at, updated_at) \
-                 VALUES ($1, $2, 'active', $3, $4, $4, $4) ON CONFLICT (email) DO NOTHING",
-            )
-            .bind(normalize_email(email))
-            .bind(join(langs))
-            .bind(consent)
-            .bind(now)
-            .execute(self.conn())
-            .await?;
-            added += done.rows_affected();
+                 VALUES {} ON CONFLICT (email) DO NOTHING",
+                values.join(", ")
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now);
+            for (email, langs, consent) in chunk {
+                q = q
+                    .bind(normalize_email(email))
+                    .bind(join(langs))
+                    .bind(consent);
+            }
+            added += q.execute(self.conn()).await?.rows_affected();
         }
         Ok(added)
     }

@@ -54,12 +54,14 @@ pub fn retry_after() -> i64 {
 pub const MAX_ATTEMPTS: i64 = 6;
 
 /// One edition's email in one language, before personalisation.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Letter {
     pub subject: String,
     pub text: String,
     pub html: String,
     pub site: String,
+    /// The bodies, encoded once for every reader of this language.
+    prepared: Arc<sitrep_mail::Prepared>,
 }
 
 impl Letter {
@@ -71,7 +73,7 @@ impl Letter {
         subscriber_id: i64,
         lang: Lang,
         now: Timestamp,
-    ) -> (String, String, Vec<(&'static str, String)>) {
+    ) -> (sitrep_mail::Content, Vec<(&'static str, String)>) {
         let token = sitrep_auth::sign(secret, Purpose::Manage, subscriber_id, now);
         let manage = format!("{}/{lang}/subscription?t={token}", app.public_url);
         let one_click = format!("{}/unsubscribe?t={token}", app.public_url);
@@ -91,11 +93,18 @@ impl Letter {
             ),
             ("List-Id", format!("<newsletter.{host}>")),
         ];
-        (
-            self.text.replace(MANAGE, &manage),
-            self.html.replace(MANAGE, &manage),
-            headers,
-        )
+        let content = sitrep_mail::Content::Prepared {
+            letter: self.prepared.clone(),
+            personal: manage,
+        };
+        (content, headers)
+    }
+
+    /// The HTML as an editor previews it, the reader's link pointing to the
+    /// preferences page without a token.
+    pub fn preview_html(&self, app: &AppState, lang: Lang) -> String {
+        self.html
+            .replace(MANAGE, &format!("{}/{lang}/subscription", app.public_url))
     }
 }
 
@@ -191,11 +200,13 @@ pub async fn letter(
     });
     let html = app.renderer.render_page("email_edition.html", lang, &ctx)?;
     let text = app.renderer.render_page("email_edition.txt", lang, &ctx)?;
+    let prepared = Arc::new(sitrep_mail::Prepared::new(&text, &html, MANAGE));
     Ok(Some(Letter {
         subject,
         text,
         html,
         site,
+        prepared,
     }))
 }
 
@@ -362,12 +373,11 @@ async fn send_one(
 ) -> Outcome {
     let Job { d, letter } = job;
     let now = app.now();
-    let (text, html, headers) = letter.personal(app, secret, d.subscriber_id, d.lang, now);
+    let (content, headers) = letter.personal(app, secret, d.subscriber_id, d.lang, now);
     let out = sitrep_mail::Outgoing {
         to: &d.email,
         subject: &letter.subject,
-        text,
-        html,
+        content,
         headers,
     };
     match courier.send(&out, now).await {

@@ -254,8 +254,7 @@ async fn sign_up(
     let out = sitrep_mail::Outgoing {
         to: email,
         subject: &subject,
-        text,
-        html,
+        content: sitrep_mail::Content::Fresh { text, html },
         headers: Vec::new(),
     };
     app.mailer

@@ -433,7 +433,7 @@ async fn letter_preview(
     };
     match crate::newsletter::letter(&app, id, lang, app.now()).await {
         Ok(Some(l)) => {
-            let (_, html, _) = l.personal(&app, "preview", 0, lang, app.now());
+            let html = l.preview_html(&app, lang);
             (
                 [
                     (axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8"),
@@ -483,13 +483,12 @@ async fn send_test(
             return Ok(false);
         };
         let secret = app.token_secret().await?;
-        let (text, html, headers) = letter.personal(&app, &secret, 0, lang, now);
+        let (content, headers) = letter.personal(&app, &secret, 0, lang, now);
         let subject = format!("[TEST] {}", letter.subject);
         let out = sitrep_mail::Outgoing {
             to: &staff.user.email,
             subject: &subject,
-            text,
-            html,
+            content,
             headers,
         };
         app.mailer

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use sitrep_core::{Action, Lang};
 use sitrep_i18n::Arg;
-use sitrep_store::{Subscriber, SubscriberStatus};
+use sitrep_store::SubscriberStatus;
 
 use super::editor::datetime;
 use super::{Posted, Staff, error_response, forbidden, not_found, page, valid_email};
@@ -170,15 +170,7 @@ struct Filter {
     status: Option<String>,
     lang: Option<String>,
     q: Option<String>,
-}
-
-fn matches(s: &Subscriber, f: &Filter) -> bool {
-    let status = f.status.as_deref().and_then(SubscriberStatus::parse);
-    let lang = f.lang.as_deref().and_then(|l| Lang::parse(l).ok());
-    let q = f.q.as_deref().unwrap_or("").trim().to_lowercase();
-    status.is_none_or(|st| s.status == st)
-        && lang.is_none_or(|l| s.langs.contains(&l))
-        && (q.is_empty() || s.email.contains(&q))
+    page: Option<i64>,
 }
 
 async fn list_page(
@@ -201,25 +193,32 @@ async fn list_page_with(
     status: StatusCode,
 ) -> Response {
     let lang = staff.user.ui_lang;
-    let all = match app.store.subscribers(None).await {
-        Ok(s) => s,
+    let wanted = sitrep_store::SubscriberFilter {
+        status: filter.status.as_deref().and_then(SubscriberStatus::parse),
+        lang: filter.lang.as_deref().and_then(|l| Lang::parse(l).ok()),
+        text: filter.q.clone().unwrap_or_default(),
+    };
+    let per_page = 200;
+    let page_no = filter.page.unwrap_or(1).clamp(1, 100_000);
+    let found = async {
+        let counts = app.store.active_per_lang(&app.langs()).await?;
+        let found = app
+            .store
+            .find_subscribers(&wanted, per_page, (page_no - 1) * per_page)
+            .await?;
+        Ok::<_, sitrep_store::StoreError>((counts, found))
+    }
+    .await;
+    let (counts, (shown, total)) = match found {
+        Ok(f) => f,
         Err(e) => return error_response(app, Some(staff), e.into()).await,
     };
-    let counts: Vec<Value> = app
-        .langs()
+    let counts: Vec<Value> = counts
         .iter()
-        .map(|l| {
-            let active = all
-                .iter()
-                .filter(|s| s.status == SubscriberStatus::Active && s.langs.contains(l))
-                .count();
-            json!({"lang": l.as_str(), "name": app.i18n.endonym(*l), "active": active})
-        })
+        .map(|(l, active)| json!({"lang": l.as_str(), "name": app.i18n.endonym(*l), "active": active}))
         .collect();
-    let shown: Vec<Value> = all
+    let shown: Vec<Value> = shown
         .iter()
-        .filter(|s| matches(s, filter))
-        .take(500)
         .map(|s| {
             json!({
                 "id": s.id, "email": s.email,
@@ -229,12 +228,32 @@ async fn list_page_with(
             })
         })
         .collect();
+    let pages = (total + per_page - 1) / per_page;
+    let link = |n: i64| {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("status", &filter.status),
+            ("lang", &filter.lang),
+            ("q", &filter.q),
+        ] {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                q.append_pair(k, v);
+            }
+        }
+        q.append_pair("page", &n.to_string());
+        format!("/workspace/subscribers?{}", q.finish())
+    };
+    let paging = json!({
+        "page": page_no, "pages": pages.max(1), "total": total,
+        "prev": (page_no > 1).then(|| link(page_no - 1)),
+        "next": (page_no < pages).then(|| link(page_no + 1)),
+    });
     let statuses: Vec<Value> = SubscriberStatus::ALL
         .iter()
         .map(|st| json!({"value": st.as_str(), "label": app.i18n.t(lang, &format!("subscriber-status-{}", st.as_str()))}))
         .collect();
     let data = json!({
-        "counts": counts, "subscribers": shown, "statuses": statuses, "total": all.len(),
+        "counts": counts, "subscribers": shown, "statuses": statuses, "total": total, "paging": paging,
         "filter": {"status": filter.status, "lang": filter.lang, "q": filter.q},
         "langs": app.langs().iter().map(|l| json!({"code": l.as_str(), "name": app.i18n.endonym(*l)})).collect::<Vec<_>>(),
         "error": error,
