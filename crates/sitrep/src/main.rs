@@ -361,7 +361,7 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
                         if let Ok(f) = state.store.send_figures(send).await {
                             bar.set_position((f.sent + f.failed).max(0) as u64);
                         }
-                        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+                        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
                     }
                 })
             };

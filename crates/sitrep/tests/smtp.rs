@@ -379,6 +379,20 @@ fn a_node_killed_mid_send_resumes_and_sends_twice_only_what_was_in_flight() {
     );
 }
 
+/// Runs `f` with a store open on the site's database.
+fn with_store<T>(site: &BinSite, f: impl AsyncFnOnce(&sitrep_store::Store) -> T) -> T {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let store = sitrep_store::Store::connect(&site.url()).await.unwrap();
+        let out = f(&store).await;
+        store.close().await;
+        out
+    })
+}
+
 /// A demo site with readers imported through `sitrep subscribers import`.
 fn site_with_readers(csv: &str) -> BinSite {
     let site = BinSite::new();
@@ -512,15 +526,9 @@ fn refused_addresses_bounce_and_busy_ones_are_tried_again() {
         .collect();
     to.sort();
     assert_eq!(to, ["later@example.org", "ok@example.org"]);
-    // The refused address gets nothing more.
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
     // Refused at the address, or for a full mailbox: bounced. Refused as
     // spam: that letter failed, the reader stays.
-    rt.block_on(async {
-        let store = sitrep_store::Store::connect(&site.url()).await.unwrap();
+    with_store(&site, async |store| {
         for (who, status) in [
             ("refused@example.org", "bounced"),
             ("full@example.org", "bounced"),
@@ -530,7 +538,6 @@ fn refused_addresses_bounce_and_busy_ones_are_tried_again() {
             let s = store.subscriber_by_email(who).await.unwrap().unwrap();
             assert_eq!(s.status.as_str(), status, "{who}");
         }
-        store.close().await;
     });
 }
 
@@ -716,13 +723,8 @@ Content-Type: multipart/report; report-type=feedback-report; boundary=\"y\"\r\n\
     let out = ingest(String::new());
     assert_eq!(out.status.code(), Some(65), "{out:?}");
 
-    // The figures count them, and the next send leaves them out.
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let store = sitrep_store::Store::connect(&site.url()).await.unwrap();
+    // The figures count them.
+    with_store(&site, async |store| {
         let send = store.send_of(4).await.unwrap().unwrap();
         let f = store.send_figures(send).await.unwrap();
         assert_eq!((f.sent, f.bounced, f.complained), (3, 1, 2), "{f:?}");
@@ -733,6 +735,5 @@ Content-Type: multipart/report; report-type=feedback-report; boundary=\"y\"\r\n\
             let s = store.subscriber_by_email(who).await.unwrap().unwrap();
             assert_eq!(s.status.as_str(), status);
         }
-        store.close().await;
     });
 }

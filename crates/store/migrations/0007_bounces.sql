@@ -6,3 +6,6 @@ ALTER TABLE deliveries ADD COLUMN bounce TEXT NOT NULL DEFAULT '';
 
 -- Reports name the address; its latest delivery is found by it.
 CREATE INDEX deliveries_email ON deliveries (email);
+
+-- A send's figures, read every few seconds while it runs, from the index.
+CREATE INDEX deliveries_figures ON deliveries (send_id, status, bounce);

@@ -514,10 +514,13 @@ pub async fn import_csv(
     let mut seen = std::collections::HashSet::new();
     let stamp = format!("imported by {by} {}", datetime(now));
     // The line a record starts on, counted from its byte offset (which,
-    // after a CRLF, is that of the LF).
-    let line_at = |byte: u64| {
-        let end = (byte as usize + 1).min(data.len());
-        data[..end].iter().filter(|b| **b == b'\n').count() as u64 + 1
+    // after a CRLF, is that of the LF), going on from the last count.
+    let mut counted = (0usize, 1u64);
+    let mut line_at = |byte: u64| {
+        let end = (byte as usize + 1).clamp(counted.0, data.len());
+        counted.1 += data[counted.0..end].iter().filter(|b| **b == b'\n').count() as u64;
+        counted.0 = end;
+        counted.1
     };
     for record in reader.byte_records() {
         let record = match record {
