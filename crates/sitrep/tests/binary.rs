@@ -117,6 +117,33 @@ fn bad_settings_are_refused_with_a_clear_message() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--listen"));
+
+    // Mail settings: each refused in one line that names it, and a
+    // password in a bad relay address is not repeated.
+    for (var, value, names) in [
+        ("SITREP_SMTP_URL", "http://mail.example.org", "smtp_url"),
+        (
+            "SITREP_SMTP_URL",
+            "smtps://news:hunter2@mail.example.org:99999",
+            "smtp_url",
+        ),
+        ("SITREP_SMTP_CONNECTIONS", "0", "smtp_connections"),
+        ("SITREP_SMTP_CONNECTIONS", "many", "SITREP_SMTP_CONNECTIONS"),
+        ("SITREP_SMTP_RATE", "-5", "smtp_rate"),
+        ("SITREP_SMTP_RATE", "fast", "SITREP_SMTP_RATE"),
+    ] {
+        let out = sitrep()
+            .env("SITREP_DATA", dir.path())
+            .env(var, value)
+            .arg("migrate")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{var}={value}");
+        assert!(err.contains(names), "{var}={value}: {err}");
+        assert!(!err.contains("hunter2"), "{err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+    }
 }
 
 /// Runs `sitrep migrate` against `url`; returns its stderr after checking

@@ -737,3 +737,31 @@ Content-Type: multipart/report; report-type=feedback-report; boundary=\"y\"\r\n\
         }
     });
 }
+
+#[test]
+fn the_rate_limit_holds_a_send_back() {
+    let Some(smtp) = start_smtp() else { return };
+    let mut csv = String::from("email,consent\n");
+    for i in 0..12 {
+        csv.push_str(&format!("slow{i}@example.org,form\n"));
+    }
+    let site = site_with_readers(&csv);
+    let started = Instant::now();
+    let out = send_to(
+        &site,
+        &format!("smtp://127.0.0.1:{}", smtp.port),
+        &[("SITREP_SMTP_RATE", "10"), ("SITREP_SMTP_CONNECTIONS", "3")],
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("12 sent"),
+        "{out:?}"
+    );
+    // Twelve messages at ten a second cannot take less than 1.1 s.
+    assert!(
+        started.elapsed() >= Duration::from_millis(1100),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(messages(&smtp.maildir).len(), 12);
+}
