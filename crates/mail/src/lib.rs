@@ -40,6 +40,8 @@ pub enum MailError {
     Permanent(String),
     #[error("the mail relay refused the address for good: {0}")]
     Rejected(String),
+    #[error("the mail relay refused our sender or session: {0}")]
+    Sender(String),
     #[error("the relay address is not valid: {0}")]
     BadRelay(String),
     #[error("DKIM: {0}")]
@@ -53,8 +55,17 @@ impl MailError {
     pub fn is_temporary(&self) -> bool {
         matches!(
             self,
-            MailError::Relay(_) | MailError::Dropped(_) | MailError::Store(_)
+            MailError::Relay(_)
+                | MailError::Dropped(_)
+                | MailError::Store(_)
+                | MailError::Sender(_)
         )
+    }
+
+    /// The relay cannot be used at all now (unreachable, or refusing us):
+    /// a courier stops rather than fail reader after reader.
+    pub fn is_relay_wide(&self) -> bool {
+        matches!(self, MailError::Dropped(_) | MailError::Sender(_))
     }
 
     /// The address itself is refused: it should get nothing more.
@@ -161,6 +172,10 @@ impl PreparedPart {
 impl Prepared {
     /// `placeholder` marks where each reader's own string goes.
     pub fn new(text: &str, html: &str, placeholder: &str) -> Prepared {
+        assert!(
+            !placeholder.is_empty(),
+            "a placeholder marks the reader's place"
+        );
         Prepared {
             placeholder: placeholder.to_owned(),
             text: PreparedPart::new(text, placeholder),
@@ -180,6 +195,8 @@ struct Signer {
 /// Where mail goes: the relay's sessions, or the outbox.
 pub struct Mailer {
     from: Mailbox,
+    /// The envelope sender: where bounces go.
+    return_path: String,
     /// The domain of the sender, for `Message-ID`.
     domain: String,
     relay: Option<(Arc<SmtpClientBuilder<String>>, Security)>,
@@ -189,10 +206,22 @@ pub struct Mailer {
 impl Mailer {
     /// Sends through `relay`, or captures into the outbox when there is
     /// none.
-    pub fn new(from: &str, relay: Option<&Relay>, store: Store) -> Result<Mailer, MailError> {
+    pub fn new(
+        from: &str,
+        return_path: Option<&str>,
+        relay: Option<&Relay>,
+        store: Store,
+    ) -> Result<Mailer, MailError> {
         let from: Mailbox = from
             .parse()
             .map_err(|_| MailError::BadAddress(from.to_owned()))?;
+        let return_path = match return_path {
+            Some(r) => r
+                .parse::<lettre::Address>()
+                .map_err(|_| MailError::BadAddress(r.to_owned()))?
+                .to_string(),
+            None => from.email.to_string(),
+        };
         let domain = from.email.domain().to_owned();
         let relay = match relay {
             Some(r) => Some((Arc::new(r.builder(&domain)?), r.security)),
@@ -200,6 +229,7 @@ impl Mailer {
         };
         Ok(Mailer {
             from,
+            return_path,
             domain,
             relay,
             store,
@@ -309,27 +339,19 @@ impl Courier<'_> {
         let message = self.mailer.build(m, self.signer.as_ref())?;
         let bytes = message.formatted();
         match &mut self.session {
-            Some(session) => {
-                let from = self.mailer.from.email.to_string();
-                session
-                    .send(&from, m.to, &bytes)
-                    .await
-                    .map_err(|(step, e)| match e {
-                        MailError::Permanent(reply)
-                            if step == relay::Step::RcptTo || names_the_address(&reply) =>
-                        {
-                            MailError::Rejected(reply)
-                        }
-                        e => e,
-                    })
-            }
+            Some(session) => session
+                .send(&self.mailer.return_path, m.to, &bytes)
+                .await
+                .map_err(|(step, e)| match e {
+                    MailError::Permanent(reply) => refusal(step, reply),
+                    e => e,
+                }),
             None => {
                 self.mailer
                     .store
                     .capture(m.to, m.subject, &m.content.text(), &bytes, now)
                     .await?;
                 tracing::info!(
-                    to = m.to,
                     subject = m.subject,
                     "message kept in the workspace outbox (no relay)"
                 );
@@ -346,12 +368,27 @@ impl Courier<'_> {
     }
 }
 
-/// Whether a final refusal is about the address rather than the message:
-/// enhanced status codes 5.1.x (bad address) and 5.2.1/5.2.2 (mailbox
-/// disabled or full for good), wherever in the transaction they come.
-fn names_the_address(reply: &str) -> bool {
-    let code = reply.split_whitespace().nth(1).unwrap_or("");
-    code.starts_with("5.1.") || code == "5.2.1" || code == "5.2.2"
+/// What a final (5xx) refusal means, by where it came and what it says.
+/// Only a refusal of the reader's address makes a bounce: at RCPT with
+/// 550/551/553 and no policy code (5.7.x and the like), or an address code
+/// (5.1.x, 5.2.1, 5.2.2) after the message. Refused at the greeting or
+/// at MAIL FROM, the relay refuses *us* (our sender, our access): that is
+/// no reader's fault, and every delivery waits until it is mended.
+fn refusal(step: relay::Step, reply: String) -> MailError {
+    let mut words = reply.split_whitespace();
+    let code = words.next().unwrap_or("");
+    let esc = words.next().filter(|w| w.starts_with("5.")).unwrap_or("");
+    let about_address = esc.starts_with("5.1.") || esc == "5.2.1" || esc == "5.2.2";
+    match step {
+        relay::Step::Connect | relay::Step::MailFrom => MailError::Sender(reply),
+        relay::Step::RcptTo
+            if ["550", "551", "553"].contains(&code) && (esc.is_empty() || about_address) =>
+        {
+            MailError::Rejected(reply)
+        }
+        relay::Step::Data if about_address => MailError::Rejected(reply),
+        _ => MailError::Permanent(reply),
+    }
 }
 
 /// At most `per_second` messages a second across all of a node's
@@ -414,13 +451,25 @@ mod tests {
     }
 
     #[test]
-    fn refusals_naming_the_address_are_bounces() {
-        assert!(super::names_the_address("550 5.1.1 No such user"));
-        assert!(super::names_the_address("552 5.2.2 Mailbox full"));
-        assert!(!super::names_the_address(
-            "554 5.7.1 Message refused as spam"
-        ));
-        assert!(!super::names_the_address("550 Refused"));
+    fn only_refusals_of_the_readers_address_are_bounces() {
+        use super::relay::Step::*;
+        let kind = |step, reply: &str| match super::refusal(step, reply.to_owned()) {
+            super::MailError::Rejected(_) => "bounce",
+            super::MailError::Sender(_) => "relay",
+            _ => "letter",
+        };
+        assert_eq!(kind(RcptTo, "550 5.1.1 No such user"), "bounce");
+        assert_eq!(kind(RcptTo, "550 No such mailbox here"), "bounce");
+        assert_eq!(kind(RcptTo, "554 5.7.1 Relay access denied"), "letter");
+        assert_eq!(kind(RcptTo, "550 5.7.1 Refused by policy"), "letter");
+        assert_eq!(kind(RcptTo, "552 5.3.4 Too big"), "letter");
+        assert_eq!(kind(Data, "552 5.2.2 Mailbox full"), "bounce");
+        assert_eq!(kind(Data, "554 5.7.1 Message refused as spam"), "letter");
+        assert_eq!(
+            kind(MailFrom, "553 5.1.8 Sender domain does not exist"),
+            "relay"
+        );
+        assert_eq!(kind(Connect, "554 No service"), "relay");
     }
 
     #[tokio::test(start_paused = true)]

@@ -85,15 +85,31 @@ impl Relay {
             }
             None => None,
         };
-        let (host, port) = match hostport.rsplit_once(':') {
-            Some((h, p)) if !h.ends_with(']') || h.starts_with('[') => {
-                (h, p.parse::<u16>().map_err(|_| bad("bad port"))?)
+        // `[::1]:25`, `[::1]`, `host:25`, `host`.
+        let (host, port) = match hostport.strip_prefix('[') {
+            Some(v6) => {
+                let (h, rest) = v6.split_once(']').ok_or_else(|| bad("bad host"))?;
+                match rest.strip_prefix(':') {
+                    Some(p) => (h, p.parse::<u16>().map_err(|_| bad("bad port"))?),
+                    None if rest.is_empty() => (h, default_port),
+                    None => return Err(bad("bad host")),
+                }
             }
-            _ => (hostport, default_port),
+            None => match hostport.rsplit_once(':') {
+                Some((h, p)) => (h, p.parse::<u16>().map_err(|_| bad("bad port"))?),
+                None => (hostport, default_port),
+            },
         };
         let host = host.trim_start_matches('[').trim_end_matches(']');
-        if host.is_empty() || host.contains(['/', '@', ' ', '?', '#']) || port == 0 {
+        if host.is_empty() || host.contains(['/', '@', ' ', '?', '#', '[', ']']) || port == 0 {
             return Err(bad("bad host"));
+        }
+        // A password never crosses a network in the clear.
+        let local = matches!(host, "localhost" | "127.0.0.1" | "::1");
+        if security == Security::Plain && credentials.is_some() && !local {
+            return Err(bad(
+                "a password goes only over TLS (smtp+starttls:// or smtps://) or to this machine",
+            ));
         }
         Ok(Relay {
             host: host.to_owned(),
@@ -216,6 +232,14 @@ impl Session {
     }
 
     async fn open(&self) -> Result<Client, mail_send::Error> {
+        // The whole greeting, EHLO, TLS and AUTH: a relay that takes the
+        // connection and says nothing must not hold a courier for ever.
+        tokio::time::timeout(self.builder.timeout, self.open_now())
+            .await
+            .map_err(|_| mail_send::Error::Timeout)?
+    }
+
+    async fn open_now(&self) -> Result<Client, mail_send::Error> {
         if self.security != Security::Plain {
             let client = self.builder.connect().await?;
             client.stream.get_ref().0.set_nodelay(true)?;
@@ -391,6 +415,13 @@ mod tests {
             Some(("news@example.org".into(), "p:ss".into()))
         );
         assert!(!format!("{r:?}").contains("p:ss"));
+        let r = Relay::parse("smtp://[::1]").unwrap();
+        assert_eq!((r.host.as_str(), r.port), ("::1", 25));
+        assert!(
+            Relay::parse("smtp://user:pw@mail.example.org").is_err(),
+            "password in the clear"
+        );
+        assert!(Relay::parse("smtp://user:pw@127.0.0.1:25").is_ok());
         let r = Relay::parse("smtps://[::1]:4650").unwrap();
         assert_eq!(
             (r.host.as_str(), r.port, r.security),

@@ -5,19 +5,25 @@
 
 use mail_parser::{MessageParser, MimeHeaders, PartType};
 
-/// What a report says.
+/// What a report says. `links` are the `List-Unsubscribe` links of the
+/// returned message: ours carry a signed token naming the reader, which is
+/// what makes a report trustworthy (anyone can write a DSN naming anyone).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Report {
-    /// These addresses refused delivery for good (Action: failed, 5.x.x).
-    Bounce(Vec<String>),
-    /// The reader marked the message as spam. `addresses` may be empty
-    /// when the provider redacts them; `links` then holds the message's
-    /// own unsubscribe links, which name the subscriber.
+    /// These addresses were refused for good because of the address
+    /// (Action: failed; 5.1.x but not our sender's 5.1.7/5.1.8, 5.2.1,
+    /// 5.2.2). Policy refusals (5.7.x and the like) are not bounces.
+    Bounce {
+        addresses: Vec<String>,
+        links: Vec<String>,
+    },
+    /// The reader marked the message as spam. `addresses` may be empty or
+    /// redacted by the provider.
     Complaint {
         addresses: Vec<String>,
         links: Vec<String>,
     },
-    /// Only delays or successes: nothing to do.
+    /// Only delays, successes or refusals that are not about the address.
     Nothing(String),
 }
 
@@ -65,8 +71,32 @@ pub fn parse_report(raw: &[u8]) -> Result<Report, NotAReport> {
             _ => {}
         }
     }
+    // The returned message's own headers: its recipient and our links.
+    let mut returned_to = None;
+    let mut links = Vec::new();
+    if let Some(original) = &original
+        && let Some(m) = MessageParser::default().parse(original.as_slice())
+    {
+        returned_to = m
+            .to()
+            .and_then(|t| t.first())
+            .and_then(|a| a.address())
+            .map(str::to_lowercase);
+        if let Some(value) = m.header_raw("List-Unsubscribe") {
+            links.extend(
+                value
+                    .split(',')
+                    .map(|l| l.trim().trim_start_matches('<').trim_end_matches('>'))
+                    .filter(|l| l.starts_with("http"))
+                    .map(str::to_owned),
+            );
+        }
+    }
     if let Some(status) = status {
-        return Ok(delivery_status(&String::from_utf8_lossy(&status)));
+        return Ok(match delivery_status(&String::from_utf8_lossy(&status)) {
+            Ok(addresses) => Report::Bounce { addresses, links },
+            Err(why) => Report::Nothing(why),
+        });
     }
     if let Some(feedback) = feedback {
         let fields = field_groups(&String::from_utf8_lossy(&feedback));
@@ -83,24 +113,8 @@ pub fn parse_report(raw: &[u8]) -> Result<Report, NotAReport> {
             .map(|a| bare_address(&a))
             .filter(|a| a.contains('@'))
             .collect();
-        let mut links = Vec::new();
-        if let Some(original) = &original
-            && let Some(m) = MessageParser::default().parse(original.as_slice())
-        {
-            if addresses.is_empty()
-                && let Some(to) = m.to().and_then(|t| t.first()).and_then(|a| a.address())
-            {
-                addresses.push(to.to_lowercase());
-            }
-            if let Some(value) = m.header_raw("List-Unsubscribe") {
-                links.extend(
-                    value
-                        .split(',')
-                        .map(|l| l.trim().trim_start_matches('<').trim_end_matches('>'))
-                        .filter(|l| l.starts_with("http"))
-                        .map(str::to_owned),
-                );
-            }
+        if addresses.is_empty() {
+            addresses.extend(returned_to);
         }
         return Ok(Report::Complaint { addresses, links });
     }
@@ -109,36 +123,50 @@ pub fn parse_report(raw: &[u8]) -> Result<Report, NotAReport> {
     ))
 }
 
-/// The recipients a DSN says failed for good.
-fn delivery_status(text: &str) -> Report {
+/// Whether a DSN status says the address itself is refused.
+fn about_the_address(status: &str) -> bool {
+    (status.starts_with("5.1.") && status != "5.1.7" && status != "5.1.8")
+        || status == "5.2.1"
+        || status == "5.2.2"
+}
+
+/// The recipients a DSN says were refused for good because of their
+/// address, or why there are none.
+fn delivery_status(text: &str) -> Result<Vec<String>, String> {
     let mut failed = Vec::new();
     let mut other = Vec::new();
     // The first group is about the message, the rest one per recipient.
     for group in field_groups(text).iter().skip(1) {
-        let Some(recipient) = field(group, "final-recipient")
-            .or_else(|| field(group, "original-recipient"))
+        // A forwarded address is reported as its final recipient; the
+        // original one is what we sent to.
+        let names: Vec<String> = ["original-recipient", "final-recipient"]
+            .iter()
+            .filter_map(|f| field(group, f))
             .map(|r| bare_address(&r))
-        else {
+            .collect();
+        if names.is_empty() {
             continue;
-        };
+        }
         let action = field(group, "action")
             .unwrap_or_default()
             .to_ascii_lowercase();
         let status = field(group, "status").unwrap_or_default();
-        if action == "failed" && status.starts_with('5') {
-            failed.push(recipient);
+        let status = status.split_whitespace().next().unwrap_or("");
+        if action == "failed" && about_the_address(status) {
+            failed.extend(names);
         } else {
-            other.push(format!("{recipient}: {action} {status}"));
+            other.push(format!("{action} {status}"));
         }
     }
     if failed.is_empty() {
-        Report::Nothing(if other.is_empty() {
+        Err(if other.is_empty() {
             "a delivery report naming no recipient".into()
         } else {
-            format!("no permanent failure ({})", other.join("; "))
+            format!("no refusal of an address ({})", other.join("; "))
         })
     } else {
-        Report::Bounce(failed)
+        failed.dedup();
+        Ok(failed)
     }
 }
 
@@ -219,8 +247,16 @@ Status: 4.4.1\r\n\
     fn a_dsn_names_the_addresses_that_failed_for_good() {
         assert_eq!(
             parse_report(DSN.as_bytes()).unwrap(),
-            Report::Bounce(vec!["gone@example.org".into()])
+            Report::Bounce {
+                addresses: vec!["gone@example.org".into()],
+                links: vec![]
+            }
         );
+        let policy = DSN.replace("Status: 5.1.1", "Status: 5.7.1");
+        assert!(matches!(
+            parse_report(policy.as_bytes()).unwrap(),
+            Report::Nothing(_)
+        ));
         let delayed_only = DSN.replace(
             "Action: failed\r\nStatus: 5.1.1",
             "Action: delayed\r\nStatus: 4.2.2",

@@ -26,6 +26,8 @@ pub struct FileConfig {
     pub smtp_url: Option<String>,
     /// A CA certificate (PEM) to trust for the relay instead of the system's.
     pub smtp_ca_file: Option<PathBuf>,
+    /// The envelope sender, where bounces go (default: mail_from's address).
+    pub return_path: Option<String>,
     /// Sessions to the relay while a send runs (default 4).
     pub smtp_connections: Option<usize>,
     /// At most this many messages a second (default: no limit).
@@ -73,6 +75,7 @@ pub struct Config {
     pub default_language: Lang,
     pub log: String,
     pub mail_from: String,
+    pub return_path: Option<String>,
     /// The relay; `None` keeps mail in the workspace outbox.
     pub relay: Option<sitrep_mail::Relay>,
     pub smtp_connections: usize,
@@ -165,6 +168,7 @@ impl Config {
             }
             None => None,
         };
+        let return_path = env("SITREP_RETURN_PATH").or(file.return_path);
         let smtp_connections = match env("SITREP_SMTP_CONNECTIONS") {
             Some(v) => Some(
                 v.parse::<usize>()
@@ -198,6 +202,7 @@ impl Config {
             default_language,
             log,
             mail_from,
+            return_path,
             relay,
             smtp_connections,
             smtp_rate,

@@ -36,6 +36,7 @@ pub fn state(store: Store, config: &Config, clock: Clock) -> anyhow::Result<Arc<
     store.watch_changes();
     let mail = sitrep_web::MailSettings {
         from: &config.mail_from,
+        return_path: config.return_path.as_deref(),
         relay: config.relay.as_ref(),
         connections: config.smtp_connections,
         rate: config.smtp_rate,

@@ -144,9 +144,11 @@ enum MailCommand {
     /// Read one bounce (DSN) or complaint (ARF) report on standard input,
     /// as a mail server's pipe delivers it, and stop mailing the address.
     ///
-    /// Exit status: 0 when read (whether or not it named a subscriber),
-    /// 65 when the input is not such a report, 75 when the database could
-    /// not be reached (the mail server should try again later).
+    /// Only reports that return one of the site's letters (its signed
+    /// unsubscribe link) are acted on. Exit status: 0 when read, acted on
+    /// or ignored (anything else is ignored, not bounced back); 75 when
+    /// the site or its database could not be reached (the mail server
+    /// should try again later).
     Ingest {
         #[command(flatten)]
         site: SiteArgs,
@@ -395,8 +397,6 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
         Command::Mail {
             command: MailCommand::Ingest { site },
         } => {
-            let config = Config::resolve(&site, None)?;
-            init_logs(&config.log);
             let mut raw = Vec::new();
             std::io::stdin()
                 .take(10 * 1024 * 1024 + 1)
@@ -404,11 +404,15 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
             let report = match sitrep_mail::parse_report(&raw) {
                 Ok(r) => r,
                 Err(e) => {
-                    eprintln!("error: not a bounce or complaint report: {e}");
-                    std::process::exit(65);
+                    // Not bounced back: that would answer spam and
+                    // readers' replies with more mail.
+                    println!("ignored: not a bounce or complaint report: {e}");
+                    return Ok(());
                 }
             };
             let result = async {
+                let config = Config::resolve(&site, None)?;
+                init_logs(&config.log);
                 let store = sitrep::open_store(&config).await?;
                 let state = sitrep::state(store, &config, sitrep_web::system_clock())?;
                 sitrep_web::newsletter::ingest(&state, report)
@@ -424,6 +428,8 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
                     Ok(())
                 }
                 Err(e) => {
+                    // EX_TEMPFAIL: the mail server keeps the report and
+                    // tries again later.
                     eprintln!("error: {e:#}");
                     std::process::exit(75);
                 }

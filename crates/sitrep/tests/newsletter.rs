@@ -863,6 +863,18 @@ async fn editors_import_a_csv_with_consent_and_bad_rows_are_named_not_guessed() 
         "{}",
         new2.consent
     );
+    // A spreadsheet in Russian or Belarusian saves with semicolons.
+    let semicolons = "email;languages;consent\r\nsemi@example.org;be;asked in person\r\n";
+    let page = common::upload_to(
+        &site,
+        &editor,
+        path,
+        &editor.csrf,
+        "ru.csv",
+        semicolons.as_bytes(),
+    )
+    .await;
+    assert!(page.body.contains("Added: 1."), "{}", page.body);
     // Someone who left is not brought back by an import.
     let paused = "email,consent\r\npaused@example.org,old list\r\n";
     common::upload_to(

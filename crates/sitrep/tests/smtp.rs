@@ -656,11 +656,21 @@ fn a_relay_with_starttls_and_a_password_is_reached_safely() {
 fn bounce_and_complaint_reports_stop_the_mail_to_an_address() {
     let Some(smtp) = start_smtp() else { return };
     let site = site_with_readers(
-        "email,languages,consent\ngone@example.org,en,form\nangry@example.org,en,form\nhidden@example.org,en,form\n",
+        "email,languages,consent\ngone@example.org,en,form\nangry@example.org,en,form\nhidden@example.org,en,form\nsafe@example.org,en,form\n",
     );
-    let out = send_to(&site, &format!("smtp://127.0.0.1:{}", smtp.port), &[]);
+    let out = send_to(
+        &site,
+        &format!("smtp://127.0.0.1:{}", smtp.port),
+        &[("SITREP_RETURN_PATH", "news-bounces@varesia.example")],
+    );
     assert!(out.status.success(), "{out:?}");
     let all = messages(&smtp.maildir);
+    // Reports come back to the return path, not to the From address.
+    assert!(
+        all.iter()
+            .all(|m| m["envelope_from"] == "news-bounces@varesia.example"),
+        "{all:?}"
+    );
     let unsubscribe_of = |who: &str| {
         all.iter().find(|m| m["envelope_to"] == who).unwrap()["list_unsubscribe"]
             .as_str()
@@ -677,21 +687,53 @@ fn bounce_and_complaint_reports_stop_the_mail_to_an_address() {
             .spawn()
             .unwrap();
         std::io::Write::write_all(&mut child.stdin.take().unwrap(), report.as_bytes()).unwrap();
-        child.wait_with_output().unwrap()
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
     };
-    let dsn = "From: MAILER-DAEMON@mx.example.org\r\nTo: news@varesia.example\r\nMIME-Version: 1.0\r\n\
+    // A DSN for `rcpt` with `status`, returning the headers of a letter
+    // with `link` (or none).
+    let dsn = |rcpt: &str, status: &str, link: Option<&str>| {
+        let returned = match link {
+            Some(l) => format!(
+                "--x\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: news@varesia.example\r\nTo: {rcpt}\r\nList-Unsubscribe: {l}\r\n\r\n"
+            ),
+            None => String::new(),
+        };
+        format!(
+            "From: MAILER-DAEMON@mx.example.org\r\nTo: news-bounces@varesia.example\r\nMIME-Version: 1.0\r\n\
 Content-Type: multipart/report; report-type=delivery-status; boundary=\"x\"\r\n\r\n\
---x\r\nContent-Type: text/plain\r\n\r\nGone.\r\n\
+--x\r\nContent-Type: text/plain\r\n\r\nUndelivered.\r\n\
 --x\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.org\r\n\r\n\
-Final-Recipient: rfc822; Gone@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\n--x--\r\n";
-    let out = ingest(dsn.into());
-    assert!(out.status.success(), "{out:?}");
-    assert!(
-        String::from_utf8_lossy(&out.stdout).contains("bounced: gone@example.org"),
-        "{out:?}"
-    );
-    // A complaint naming the address, and one where the provider hid it
-    // but returned the message's headers with its unsubscribe link.
+Final-Recipient: rfc822; {rcpt}\r\nAction: failed\r\nStatus: {status}\r\n{returned}--x--\r\n"
+        )
+    };
+    // Forged: a DSN anyone could write, naming a reader, is not believed.
+    let said = ingest(dsn("safe@example.org", "5.1.1", None));
+    assert!(said.contains("ignored"), "{said}");
+    // Another reader's letter returned for this address: not believed.
+    let said = ingest(dsn(
+        "safe@example.org",
+        "5.1.1",
+        Some(&unsubscribe_of("gone@example.org")),
+    ));
+    assert!(said.contains("ignored"), "{said}");
+    // A policy refusal is no bounce.
+    let said = ingest(dsn(
+        "Gone@example.org",
+        "5.7.1",
+        Some(&unsubscribe_of("gone@example.org")),
+    ));
+    assert!(said.contains("nothing to do"), "{said}");
+    // The real thing.
+    let said = ingest(dsn(
+        "Gone@example.org",
+        "5.1.1",
+        Some(&unsubscribe_of("gone@example.org")),
+    ));
+    assert!(said.contains("bounced: gone@example.org"), "{said}");
+    // A complaint naming the address, and one where the provider hid it:
+    // the returned link names the reader either way.
     let arf = |to: &str, link: &str| {
         format!(
             "From: fbl@isp.example\r\nMIME-Version: 1.0\r\n\
@@ -701,36 +743,35 @@ Content-Type: multipart/report; report-type=feedback-report; boundary=\"y\"\r\n\
 --y\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: news@varesia.example\r\nTo: {to}\r\nList-Unsubscribe: {link}\r\n\r\n--y--\r\n"
         )
     };
-    let out = ingest(arf(
+    let said = ingest(arf(
         "angry@example.org",
-        "<https://x.example/unsubscribe?t=bad>",
+        &unsubscribe_of("angry@example.org"),
     ));
-    assert!(
-        String::from_utf8_lossy(&out.stdout).contains("complained: angry@example.org"),
-        "{out:?}"
-    );
-    let out = ingest(arf(
+    assert!(said.contains("complained: angry@example.org"), "{said}");
+    let said = ingest(arf(
         "redacted@isp.example",
         &unsubscribe_of("hidden@example.org"),
     ));
-    assert!(out.status.success(), "{out:?}");
-    // The redacted address is not on the list; the link names the reader.
-    let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.contains("complained: hidden@example.org"), "{said}");
-    // Junk is refused with the status a mail server understands.
-    let out = ingest("Subject: hello\r\n\r\nJust a letter.\r\n".into());
-    assert_eq!(out.status.code(), Some(65), "{out:?}");
-    let out = ingest(String::new());
-    assert_eq!(out.status.code(), Some(65), "{out:?}");
+    let said = ingest(arf(
+        "safe@example.org",
+        "<https://x.example/unsubscribe?t=forged.token>",
+    ));
+    assert!(said.contains("ignored"), "{said}");
+    // Junk and nothing are ignored, not bounced back to whoever sent them.
+    assert!(ingest("Subject: hello\r\n\r\nJust a letter.\r\n".into()).contains("ignored"));
+    assert!(ingest(String::new()).contains("ignored"));
 
     // The figures count them.
     with_store(&site, async |store| {
         let send = store.send_of(4).await.unwrap().unwrap();
         let f = store.send_figures(send).await.unwrap();
-        assert_eq!((f.sent, f.bounced, f.complained), (3, 1, 2), "{f:?}");
+        assert_eq!((f.sent, f.bounced, f.complained), (4, 1, 2), "{f:?}");
         for (who, status) in [
             ("gone@example.org", "bounced"),
             ("angry@example.org", "complained"),
+            ("hidden@example.org", "complained"),
+            ("safe@example.org", "active"),
         ] {
             let s = store.subscriber_by_email(who).await.unwrap().unwrap();
             assert_eq!(s.status.as_str(), status);

@@ -9,6 +9,8 @@ use crate::{Backend, Result, Store, StoreError, SubscriberStatus};
 #[derive(Debug, Clone)]
 pub struct Claimed {
     pub id: i64,
+    /// The claim's end: after it, another worker may take the delivery.
+    pub until: Timestamp,
     pub send_id: i64,
     pub edition_id: i64,
     pub subscriber_id: i64,
@@ -31,21 +33,28 @@ pub struct SendFigures {
     pub complained: i64,
 }
 
-/// What became of one claimed delivery.
+/// What became of one claimed delivery. Each names the claim it answers
+/// (`until`): an outcome whose claim ran out and was taken over by
+/// another worker is not written.
 #[derive(Debug, Clone)]
 pub enum Outcome {
     Sent {
         id: i64,
+        until: Timestamp,
     },
-    /// A temporary failure: try again at `at`.
+    /// A temporary failure: try again at `at`. Without `counts`, the
+    /// attempt is given back (the relay, not this delivery, failed).
     Retry {
         id: i64,
+        until: Timestamp,
         at: Timestamp,
         error: String,
+        counts: bool,
     },
     /// A final failure; with `bounce`, the address gets nothing more.
     Failed {
         id: i64,
+        until: Timestamp,
         subscriber_id: i64,
         error: String,
         bounce: bool,
@@ -198,6 +207,7 @@ impl Store {
             let lang = Lang::parse(&lang).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             out.push(Claimed {
                 id,
+                until: now + lease,
                 send_id,
                 edition_id,
                 subscriber_id,
@@ -224,49 +234,64 @@ impl Store {
     /// the sent ones in a single statement.
     pub async fn record_deliveries(&self, outcomes: &[Outcome], now: Timestamp) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        let sent: Vec<String> = outcomes
-            .iter()
-            .filter_map(|o| match o {
-                Outcome::Sent { id } => Some(id.to_string()),
-                _ => None,
-            })
-            .collect();
-        for chunk in sent.chunks(500) {
-            // Ids are integers, written into the statement as such.
-            let sql = format!(
-                "UPDATE deliveries SET status = 'sent', sent_at = $1, error = '' WHERE id IN ({})",
-                chunk.join(",")
-            );
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+        let mut sent: std::collections::BTreeMap<Timestamp, Vec<String>> = Default::default();
+        for o in outcomes {
+            if let Outcome::Sent { id, until } = o {
+                sent.entry(*until).or_default().push(id.to_string());
+            }
+        }
+        for (until, ids) in &sent {
+            for chunk in ids.chunks(500) {
+                // Ids are integers, written into the statement as such.
+                let sql = format!(
+                    "UPDATE deliveries SET status = 'sent', sent_at = $1, error = '' \
+                     WHERE claimed_until = $2 AND id IN ({})",
+                    chunk.join(",")
+                );
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(now)
+                    .bind(until)
+                    .execute(&mut *tx)
+                    .await?;
+            }
         }
         for o in outcomes {
             match o {
                 Outcome::Sent { .. } => {}
-                Outcome::Retry { id, at, error } => {
+                Outcome::Retry {
+                    id,
+                    until,
+                    at,
+                    error,
+                    counts,
+                } => {
                     sqlx::query(
-                        "UPDATE deliveries SET next_attempt_at = $1, claimed_until = 0, error = $2 WHERE id = $3",
+                        "UPDATE deliveries SET next_attempt_at = $1, claimed_until = 0, error = $2, \
+                         attempts = attempts - $3 WHERE id = $4 AND claimed_until = $5",
                     )
                     .bind(at)
                     .bind(error)
+                    .bind(i64::from(!*counts))
                     .bind(id)
+                    .bind(until)
                     .execute(&mut *tx)
                     .await?;
                 }
                 Outcome::Failed {
                     id,
+                    until,
                     subscriber_id,
                     error,
                     bounce,
                 } => {
                     sqlx::query(
-                        "UPDATE deliveries SET status = 'failed', error = $1, bounce = $2 WHERE id = $3",
+                        "UPDATE deliveries SET status = 'failed', error = $1, bounce = $2 \
+                         WHERE id = $3 AND claimed_until = $4",
                     )
                     .bind(error)
                     .bind(if *bounce { "bounced" } else { "" })
                     .bind(id)
+                    .bind(until)
                     .execute(&mut *tx)
                     .await?;
                     if *bounce {

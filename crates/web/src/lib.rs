@@ -115,6 +115,8 @@ pub enum SetupError {
 /// How the site sends mail.
 pub struct MailSettings<'a> {
     pub from: &'a str,
+    /// The envelope sender (where bounces go); `None` for `from`'s address.
+    pub return_path: Option<&'a str>,
     /// `None` keeps messages in the outbox (demo mode, or no relay).
     pub relay: Option<&'a sitrep_mail::Relay>,
     /// Sessions to the relay during a send (at least one).
@@ -140,7 +142,8 @@ impl AppState {
         }
         let i18n = Arc::new(I18n::new(&langs)?);
         let renderer = Renderer::new(i18n.clone())?;
-        let mailer = sitrep_mail::Mailer::new(mail.from, mail.relay, store.clone())?;
+        let mailer =
+            sitrep_mail::Mailer::new(mail.from, mail.return_path, mail.relay, store.clone())?;
         Ok(AppState {
             store,
             i18n,

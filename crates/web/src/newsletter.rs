@@ -268,11 +268,18 @@ pub async fn deliver(app: &Arc<AppState>, only: Option<i64>) -> Result<usize, Pa
             loop {
                 let job = job_rx.lock().await.recv().await;
                 let Some(job) = job else { break };
+                // A claim about to run out is left alone: another worker
+                // may take it over, and two must never send it.
+                if app.now() + (lease() / 10).min(5) >= job.d.until {
+                    continue;
+                }
                 if let Some(rate) = &app.rate {
                     rate.wait().await;
                 }
-                let outcome = send_one(&app, &mut courier, &secret, job).await;
-                if done.send(outcome).is_err() {
+                let (outcome, relay_down) = send_one(&app, &mut courier, &secret, job).await;
+                if done.send(outcome).is_err() || relay_down {
+                    // Unreachable or refusing us: what this courier has
+                    // not taken goes again when its claim runs out.
                     break;
                 }
             }
@@ -303,23 +310,53 @@ pub async fn deliver(app: &Arc<AppState>, only: Option<i64>) -> Result<usize, Pa
             Err(_) => {}
         }
         handled += pending.len();
-        app.store.record_deliveries(&pending, app.now()).await?;
+        record(app, &pending).await?;
         pending.clear();
     }
     if !pending.is_empty() {
         handled += pending.len();
-        app.store.record_deliveries(&pending, app.now()).await?;
+        record(app, &pending).await?;
     }
+    let mut started = 0;
+    let mut trouble = None;
     while let Some(r) = couriers.join_next().await {
-        if let Ok(Err(e)) = r {
-            tracing::warn!(error = %e, "a courier could not start");
+        match r {
+            Ok(Ok(())) => started += 1,
+            Ok(Err(e)) => trouble = Some(e.to_string()),
+            Err(e) => trouble = Some(format!("a courier stopped: {e}")),
         }
+    }
+    if started == 0
+        && let Some(why) = trouble
+    {
+        // Nothing could be sent at all (e.g. an unreadable DKIM key): say
+        // so rather than claim batch after batch for nothing.
+        return Err(PageError::BadRequest(format!(
+            "no courier could start: {why}"
+        )));
     }
     match claimer.await {
         Ok(r) => r?,
         Err(e) => tracing::warn!(error = %e, "the claimer stopped"),
     }
     Ok(handled)
+}
+
+/// Writes outcomes back, trying three times: outcomes lost here would send
+/// their letters again.
+async fn record(app: &AppState, outcomes: &[Outcome]) -> Result<(), PageError> {
+    let mut wait = Duration::from_millis(200);
+    for _ in 0..2 {
+        match app.store.record_deliveries(outcomes, app.now()).await {
+            Ok(()) => return Ok(()),
+            Err(e) => {
+                tracing::warn!(error = %e, outcomes = outcomes.len(), "writing delivery outcomes failed; trying again");
+                tokio::time::sleep(wait).await;
+                wait *= 4;
+            }
+        }
+    }
+    Ok(app.store.record_deliveries(outcomes, app.now()).await?)
 }
 
 /// Claims batches until nothing is due, handing each delivery to the
@@ -349,6 +386,7 @@ async fn claim(
             let Some(letter) = letters.get(&key).cloned().flatten() else {
                 let _ = done.send(Outcome::Failed {
                     id: d.id,
+                    until: d.until,
                     subscriber_id: d.subscriber_id,
                     error: "nothing published in this edition".into(),
                     bounce: false,
@@ -370,7 +408,7 @@ async fn send_one(
     courier: &mut sitrep_mail::Courier<'_>,
     secret: &str,
     job: Job,
-) -> Outcome {
+) -> (Outcome, bool) {
     let Job { d, letter } = job;
     let now = app.now();
     let (content, headers) = letter.personal(app, secret, d.subscriber_id, d.lang, now);
@@ -380,31 +418,60 @@ async fn send_one(
         content,
         headers,
     };
+    // Logs name the delivery, never the reader's address.
     match courier.send(&out, now).await {
-        Ok(()) => Outcome::Sent { id: d.id },
-        Err(e) if !e.is_temporary() || d.attempts >= MAX_ATTEMPTS => {
-            tracing::warn!(to = %d.email, error = %e, "delivery failed for good");
-            Outcome::Failed {
+        Ok(()) => (
+            Outcome::Sent {
                 id: d.id,
+                until: d.until,
+            },
+            false,
+        ),
+        Err(e) if e.is_relay_wide() => {
+            // Not this reader's fault: the attempt is given back.
+            tracing::warn!(delivery = d.id, error = %e, "the mail relay cannot be used now; trying again later");
+            let retry = Outcome::Retry {
+                id: d.id,
+                until: d.until,
+                at: now + retry_after(),
+                error: e.to_string(),
+                counts: false,
+            };
+            (retry, true)
+        }
+        Err(e) if !e.is_temporary() || d.attempts >= MAX_ATTEMPTS => {
+            tracing::warn!(delivery = d.id, error = %e, "delivery failed for good");
+            let failed = Outcome::Failed {
+                id: d.id,
+                until: d.until,
                 subscriber_id: d.subscriber_id,
                 error: e.to_string(),
                 bounce: e.is_bounce(),
-            }
+            };
+            (failed, false)
         }
         Err(e) => {
             let backoff = retry_after() * (1_i64 << (d.attempts - 1).clamp(0, 6));
-            tracing::warn!(to = %d.email, error = %e, retry_in = backoff, "delivery failed for now");
-            Outcome::Retry {
+            tracing::warn!(delivery = d.id, error = %e, retry_in = backoff, "delivery failed for now");
+            let retry = Outcome::Retry {
                 id: d.id,
+                until: d.until,
                 at: now + backoff,
                 error: e.to_string(),
-            }
+                counts: true,
+            };
+            (retry, false)
         }
     }
 }
 
-/// Acts on a bounce or complaint report: the addresses it names get
-/// nothing more. Returns one line per address, saying what was done.
+/// Acts on a bounce or complaint report. Only a report that returns one
+/// of our letters is believed: its `List-Unsubscribe` link carries a token
+/// signed with the site's secret that names the reader. A bounce then
+/// stops mail to that reader if the report names their address; a
+/// complaint stops it outright. Anyone can write a report naming anyone;
+/// no one else can forge the token. Returns one line per reader, saying
+/// what was done.
 pub async fn ingest(
     app: &AppState,
     report: sitrep_mail::Report,
@@ -413,41 +480,45 @@ pub async fn ingest(
     use sitrep_store::Reported;
     let now = app.now();
     let (addresses, links, complaint) = match report {
-        Report::Bounce(a) => (a, Vec::new(), false),
+        Report::Bounce { addresses, links } => (addresses, links, false),
         Report::Complaint { addresses, links } => (addresses, links, true),
         Report::Nothing(why) => return Ok(vec![format!("nothing to do: {why}")]),
     };
+    let secret = app.token_secret().await?;
+    let mut readers = Vec::new();
+    for link in &links {
+        let Some(token) = link.split("t=").nth(1) else {
+            continue;
+        };
+        if let Ok(id) = sitrep_auth::verify(&secret, Purpose::Manage, token, now, None)
+            && let Some(s) = app.store.subscriber(id).await?
+            && !readers
+                .iter()
+                .any(|r: &sitrep_store::Subscriber| r.id == s.id)
+        {
+            readers.push(s);
+        }
+    }
+    if readers.is_empty() {
+        return Ok(vec![
+            "ignored: the report does not return one of our letters (no signed link in its headers)"
+                .into(),
+        ]);
+    }
     let what = if complaint { "complained" } else { "bounced" };
     let mut lines = Vec::new();
-    let mut marked = 0;
-    for a in &addresses {
-        match app.store.report(a, complaint, now).await? {
-            Reported::Marked => {
-                tracing::info!(address = %a, what, "report ingested");
-                lines.push(format!("{what}: {a} gets no more mail"));
-                marked += 1;
-            }
-            Reported::Unknown => lines.push(format!("not on the list: {a}")),
+    for reader in readers {
+        if !complaint && !addresses.contains(&reader.email) {
+            lines.push(format!(
+                "ignored: the report returns a letter to subscriber {} but names other addresses",
+                reader.id
+            ));
+            continue;
         }
-    }
-    // Providers that hide the address still return the message's own
-    // unsubscribe link, whose signed token names the subscriber.
-    if marked == 0 && !links.is_empty() {
-        let secret = app.token_secret().await?;
-        for link in &links {
-            let Some(token) = link.split("t=").nth(1) else {
-                continue;
-            };
-            if let Ok(id) = sitrep_auth::verify(&secret, Purpose::Manage, token, now, None)
-                && let Some(s) = app.store.subscriber(id).await?
-                && app.store.report(&s.email, complaint, now).await? == Reported::Marked
-            {
-                lines.push(format!("{what}: {} gets no more mail", s.email));
-            }
+        if app.store.report(&reader.email, complaint, now).await? == Reported::Marked {
+            tracing::info!(subscriber = reader.id, what, "report ingested");
+            lines.push(format!("{what}: {} gets no more mail", reader.email));
         }
-    }
-    if lines.is_empty() {
-        lines.push("nothing to do: the report names no address".into());
     }
     Ok(lines)
 }

@@ -488,7 +488,16 @@ pub async fn import_csv(
     by: &str,
     now: sitrep_core::Timestamp,
 ) -> Result<ImportSummary, ImportError> {
+    // Spreadsheets set to Russian or Belarusian save CSV with semicolons:
+    // the header row tells which.
+    let first_line = data.split(|b| *b == b'\n').next().unwrap_or_default();
+    let delimiter = if first_line.contains(&b';') && !first_line.contains(&b',') {
+        b';'
+    } else {
+        b','
+    };
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(data);
@@ -583,8 +592,17 @@ pub async fn import_csv(
         }
         rows.push((email, langs, format!("{consent} ({stamp})")));
     }
+    // A transaction per thousand rows: a long import does not hold the
+    // write lock (on SQLite, the whole database) from readers signing up
+    // or letters going out. Rows already in are skipped, so running it
+    // again after a failure part-way is safe.
+    let mut added = 0;
+    for chunk in rows.chunks(1000) {
+        let mut w = app.store.writer().await?;
+        added += w.import_subscribers(chunk, now).await?;
+        w.commit().await?;
+    }
     let mut w = app.store.writer().await?;
-    let added = w.import_subscribers(&rows, now).await?;
     w.audit(
         None,
         "subscribers-imported",
