@@ -57,9 +57,11 @@ pub fn app(store: Store, config: &Config, clock: Clock) -> anyhow::Result<axum::
     Ok(sitrep_web::router(state(store, config, clock)?))
 }
 
-/// Runs the newsletter's delivery engine on this node until the process
-/// ends: every node does, and the queue keeps them from sending twice.
-pub fn spawn_delivery(state: Arc<AppState>) {
+/// Runs the newsletter's delivery engine on this node until
+/// `AppState::stop`: every node does, and the queue keeps them from sending
+/// twice. Await the handle after stopping to let messages on their way
+/// finish and be written down.
+pub fn spawn_delivery(state: Arc<AppState>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         // Claims still running at start may be a stopped node's: their
         // recipients may get the letter twice, at most this many.
@@ -71,15 +73,19 @@ pub fn spawn_delivery(state: Arc<AppState>) {
                 "{n} deliveries were in flight, claimed by a node that may have stopped; they will be retried when their claim runs out, so at most {n} recipients may get this letter twice"
             );
         }
-        loop {
-            match sitrep_web::newsletter::tick(&state).await {
-                // A full batch: go on at once.
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "newsletter delivery round failed"),
+        while !state.stopping() {
+            if let Err(e) = sitrep_web::newsletter::tick(&state).await {
+                tracing::warn!(error = %e, "newsletter delivery round failed");
             }
-            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+            // Two seconds between rounds, cut short by a shutdown.
+            for _ in 0..20 {
+                if state.stopping() {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
         }
-    });
+    })
 }
 
 /// Serves `router` on `listener` until Ctrl-C or SIGTERM.

@@ -611,10 +611,22 @@ async fn run(config: &Config, store: sitrep_store::Store, what: &str) -> anyhow:
         tracing::warn!(public_url = %config.public_url, "no public_url configured; links in emails point here");
     }
     let state = sitrep::state(store, &config, sitrep_web::system_clock())?;
-    sitrep::spawn_delivery(state.clone());
-    let router = sitrep_web::router(state);
+    let delivery = sitrep::spawn_delivery(state.clone());
+    let router = sitrep_web::router(state.clone());
     println!("{what} is running at http://{addr}/  (Ctrl-C stops it)");
     std::io::stdout().flush()?;
     tracing::info!(%addr, "listening");
-    sitrep::serve(listener, router).await
+    let served = sitrep::serve(listener, router).await;
+    // Letters on their way are finished and written down, so that none
+    // goes twice after a restart; a relay that hangs gets 30 seconds.
+    state.stop();
+    if tokio::time::timeout(std::time::Duration::from_secs(30), delivery)
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            "sends did not finish within 30 s; the unfinished go again after their claims run out"
+        );
+    }
+    served
 }

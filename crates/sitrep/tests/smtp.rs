@@ -806,3 +806,60 @@ fn the_rate_limit_holds_a_send_back() {
     );
     assert_eq!(messages(&smtp.maildir).len(), 12);
 }
+
+#[test]
+fn a_node_stopped_mid_send_finishes_what_is_on_its_way_and_writes_it_down() {
+    let Some(smtp) = start_smtp() else { return };
+    let mut csv = String::from("email,consent\n");
+    for i in 0..300 {
+        csv.push_str(&format!("term{i}@example.org,form\n"));
+    }
+    let site = site_with_readers(&csv);
+    // Only edition 4 is due by email, now.
+    with_store(&site, async |store| {
+        let now = jiff::Timestamp::now().as_second();
+        let mut w = store.writer().await.unwrap();
+        for e in store.desk_editions().await.unwrap() {
+            w.set_edition_times(e.id, (e.number == 4).then_some(now - 5), e.web_at)
+                .await
+                .unwrap();
+        }
+        w.commit().await.unwrap();
+    });
+    let count = || {
+        std::fs::read_dir(smtp.maildir.join("new"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    };
+    let mut cmd = site.cmd();
+    cmd.env("SITREP_SMTP_URL", format!("smtp://127.0.0.1:{}", smtp.port))
+        .env("SITREP_MAIL_FROM", "News <news@varesia.example>")
+        .env("SITREP_SMTP_RATE", "100")
+        .env("SITREP_LOG", "warn")
+        .arg("serve");
+    let mut server = Server::spawn(&mut cmd);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while count() < 20 {
+        assert!(Instant::now() < deadline, "the send did not start");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let term = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    let status = server.child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let arrived = count();
+    assert!(
+        arrived < 300,
+        "the send finished before the stop; make it bigger"
+    );
+    // Every message that left was written down as sent: a restart sends
+    // none of them again.
+    with_store(&site, async |store| {
+        let send = store.send_of(4).await.unwrap().expect("a send");
+        let f = store.send_figures(send).await.unwrap();
+        assert_eq!(f.sent as usize, arrived, "{f:?}");
+    });
+}

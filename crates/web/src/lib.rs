@@ -61,6 +61,9 @@ pub struct AppState {
     pub connections: usize,
     /// The node's limit on messages a second, if any.
     pub rate: Option<Arc<sitrep_mail::RateLimit>>,
+    /// Set when the node is shutting down: sends stop taking new work and
+    /// finish what is on its way.
+    stopping: std::sync::atomic::AtomicBool,
     /// The reference lists, kept until the store's change generation moves.
     catalog_cache: std::sync::RwLock<Option<(u64, Arc<sitrep_store::Catalog>)>>,
 }
@@ -157,6 +160,7 @@ impl AppState {
             css_href: headers::asset_href("site"),
             icon_href: headers::asset_href("icon"),
             catalog_cache: std::sync::RwLock::new(None),
+            stopping: std::sync::atomic::AtomicBool::new(false),
             mailer,
             connections: mail.connections.max(1),
             rate: mail
@@ -209,6 +213,16 @@ impl AppState {
 
     pub fn now(&self) -> Timestamp {
         (self.clock)()
+    }
+
+    /// Asks running sends to stop taking new work (at shutdown).
+    pub fn stop(&self) {
+        self.stopping
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn stopping(&self) -> bool {
+        self.stopping.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// The site's languages, in display order.

@@ -268,6 +268,11 @@ pub async fn deliver(app: &Arc<AppState>, only: Option<i64>) -> Result<usize, Pa
             loop {
                 let job = job_rx.lock().await.recv().await;
                 let Some(job) = job else { break };
+                // Shutting down: what is claimed and not begun goes again
+                // when its claim runs out; nothing goes twice.
+                if app.stopping() {
+                    break;
+                }
                 // A claim about to run out is left alone: another worker
                 // may take it over, and two must never send it.
                 if app.now() + (lease() / 10).min(5) >= job.d.until {
@@ -370,6 +375,9 @@ async fn claim(
 ) -> Result<(), PageError> {
     let mut letters: HashMap<(i64, Lang), Option<Arc<Letter>>> = HashMap::new();
     loop {
+        if app.stopping() {
+            return Ok(());
+        }
         let now = app.now();
         let claimed = app
             .store
