@@ -26,6 +26,36 @@ impl Drop for SmtpServer {
     }
 }
 
+impl SmtpServer {
+    /// Messages delivered so far.
+    fn count(&self) -> usize {
+        std::fs::read_dir(self.maildir.join("new"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    }
+
+    /// Waits (a minute at most) until `n` messages have arrived.
+    fn wait_for(&self, n: usize) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while self.count() < n {
+            assert!(Instant::now() < deadline, "the send did not start");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+/// Makes edition 4 the only one due by email, as of now.
+async fn only_edition_4_due(store: &sitrep_store::Store) {
+    let now = jiff::Timestamp::now().as_second();
+    let mut w = store.writer().await.unwrap();
+    for e in store.desk_editions().await.unwrap() {
+        w.set_edition_times(e.id, (e.number == 4).then_some(now - 5), e.web_at)
+            .await
+            .unwrap();
+    }
+    w.commit().await.unwrap();
+}
+
 fn tools_present() -> bool {
     let ok = Command::new("python3")
         .args(["-c", "import aiosmtpd, dkim, nacl"])
@@ -293,14 +323,8 @@ fn a_node_killed_mid_send_resumes_and_sends_twice_only_what_was_in_flight() {
                 .await
                 .unwrap();
         }
-        // Only edition 4 is due by email.
-        let now = jiff::Timestamp::now().as_second();
-        for e in store.desk_editions().await.unwrap() {
-            w.set_edition_times(e.id, (e.number == 4).then_some(now - 5), e.web_at)
-                .await
-                .unwrap();
-        }
         w.commit().await.unwrap();
+        only_edition_4_due(&store).await;
         store
     });
     let node = || {
@@ -315,20 +339,12 @@ fn a_node_killed_mid_send_resumes_and_sends_twice_only_what_was_in_flight() {
             .arg("serve");
         cmd
     };
-    let count = || {
-        std::fs::read_dir(smtp.maildir.join("new"))
-            .map(|d| d.count())
-            .unwrap_or(0)
-    };
+    let count = || smtp.count();
 
     // The first node starts the send; kill it without warning part-way.
     let mut first = node();
     let mut server = Server::spawn(&mut first);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while count() < 25 {
-        assert!(Instant::now() < deadline, "the send did not start");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    smtp.wait_for(25);
     server.child.kill().unwrap(); // SIGKILL
     server.child.wait().unwrap();
     let at_kill = count();
@@ -815,22 +831,7 @@ fn a_node_stopped_mid_send_finishes_what_is_on_its_way_and_writes_it_down() {
         csv.push_str(&format!("term{i}@example.org,form\n"));
     }
     let site = site_with_readers(&csv);
-    // Only edition 4 is due by email, now.
-    with_store(&site, async |store| {
-        let now = jiff::Timestamp::now().as_second();
-        let mut w = store.writer().await.unwrap();
-        for e in store.desk_editions().await.unwrap() {
-            w.set_edition_times(e.id, (e.number == 4).then_some(now - 5), e.web_at)
-                .await
-                .unwrap();
-        }
-        w.commit().await.unwrap();
-    });
-    let count = || {
-        std::fs::read_dir(smtp.maildir.join("new"))
-            .map(|d| d.count())
-            .unwrap_or(0)
-    };
+    with_store(&site, async |store| only_edition_4_due(store).await);
     let mut cmd = site.cmd();
     cmd.env("SITREP_SMTP_URL", format!("smtp://127.0.0.1:{}", smtp.port))
         .env("SITREP_MAIL_FROM", "News <news@varesia.example>")
@@ -838,11 +839,7 @@ fn a_node_stopped_mid_send_finishes_what_is_on_its_way_and_writes_it_down() {
         .env("SITREP_LOG", "warn")
         .arg("serve");
     let mut server = Server::spawn(&mut cmd);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while count() < 20 {
-        assert!(Instant::now() < deadline, "the send did not start");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    smtp.wait_for(20);
     let term = Command::new("kill")
         .args(["-TERM", &server.child.id().to_string()])
         .status()
@@ -850,7 +847,7 @@ fn a_node_stopped_mid_send_finishes_what_is_on_its_way_and_writes_it_down() {
     assert!(term.success());
     let status = server.child.wait().unwrap();
     assert!(status.success(), "{status:?}");
-    let arrived = count();
+    let arrived = smtp.count();
     assert!(
         arrived < 300,
         "the send finished before the stop; make it bigger"
