@@ -280,3 +280,55 @@ fn send_refuses_an_edition_that_does_not_exist_and_sends_nothing_to_no_one() {
         "{out:?}"
     );
 }
+
+#[test]
+fn dkim_and_import_commands_refuse_bad_input_in_one_line() {
+    let site = BinSite::new();
+    let out = site.cmd().args(["demo", "--no-serve"]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let fails = |args: &[&str], says: &str| {
+        let out = site.cmd().args(args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{args:?}: {err}");
+    };
+    fails(
+        &["dkim", "generate", "--algorithm", "dsa"],
+        "unknown algorithm",
+    );
+    fails(
+        &[
+            "dkim",
+            "generate",
+            "--selector",
+            "bad selector",
+            "--domain",
+            "example.org",
+        ],
+        "DNS names",
+    );
+    fails(
+        &["subscribers", "import", "/nonexistent/readers.csv"],
+        "cannot read",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let no_consent = dir.path().join("list.csv");
+    std::fs::write(&no_consent, "email\na@example.org\n").unwrap();
+    fails(
+        &["subscribers", "import", no_consent.to_str().unwrap()],
+        "no `consent` column",
+    );
+    // Without a key, `show` says how to make one; `remove` is harmless.
+    let out = site.cmd().args(["dkim", "show"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("sitrep dkim generate"));
+    assert!(
+        site.cmd()
+            .args(["dkim", "remove"])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+}

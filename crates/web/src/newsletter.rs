@@ -57,9 +57,8 @@ pub const MAX_ATTEMPTS: i64 = 6;
 #[derive(Clone)]
 pub struct Letter {
     pub subject: String,
-    pub text: String,
-    pub html: String,
-    pub site: String,
+    /// The HTML with a stand-in for the reader's own link.
+    html: String,
     /// The bodies, encoded once for every reader of this language.
     prepared: Arc<sitrep_mail::Prepared>,
 }
@@ -100,11 +99,10 @@ impl Letter {
         (content, headers)
     }
 
-    /// The HTML as an editor previews it, the reader's link pointing to the
-    /// preferences page without a token.
-    pub fn preview_html(&self, app: &AppState, lang: Lang) -> String {
-        self.html
-            .replace(MANAGE, &format!("{}/{lang}/subscription", app.public_url))
+    /// The HTML with `link` where each reader's own link goes: for a
+    /// preview, or the letter read in a browser.
+    pub fn html_linking(&self, link: &str) -> String {
+        self.html.replace(MANAGE, link)
     }
 }
 
@@ -203,9 +201,7 @@ pub async fn letter(
     let prepared = Arc::new(sitrep_mail::Prepared::new(&text, &html, MANAGE));
     Ok(Some(Letter {
         subject,
-        text,
         html,
-        site,
         prepared,
     }))
 }

@@ -509,10 +509,7 @@ pub async fn letter(
     }
     match crate::newsletter::letter(&app, edition, lang, now).await {
         Ok(Some(l)) => {
-            let html = l.html.replace(
-                "https://sitrep.invalid/manage-link",
-                &format!("/{lang}/subscribe"),
-            );
+            let html = l.html_linking(&format!("/{lang}/subscribe"));
             (
                 [
                     (header::CONTENT_TYPE, "text/html; charset=utf-8"),

@@ -433,7 +433,7 @@ async fn letter_preview(
     };
     match crate::newsletter::letter(&app, id, lang, app.now()).await {
         Ok(Some(l)) => {
-            let html = l.preview_html(&app, lang);
+            let html = l.html_linking(&format!("{}/{lang}/subscription", app.public_url));
             (
                 [
                     (axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8"),
