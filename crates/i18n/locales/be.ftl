@@ -38,7 +38,6 @@ translation-missing = Гэты тэкст яшчэ не перакладзены
    *[other] на іншай мове
 }.
 other-languages = Таксама даступна на мовах
-more-in-trend = Яшчэ па тэме «{ $trend }»
 recent-commentaries = Апошнія каментарыі
 no-commentaries = Тут пакуль нічога не апублікавана.
 page-of = Старонка { $page } з { $pages }
@@ -305,3 +304,40 @@ ws-import-row-broken = Радок { $line }: не чытаецца як CSV.
 ws-subscribers-found = Знойдзена: { $total }; старонка { $page } з { $pages }
 ws-page-prev = Папярэдняя старонка
 ws-page-next = Наступная старонка
+
+## Search
+search-title = Пошук
+search-title-for = Пошук: { $q }
+search-label = Пошук па каментарыях
+search-button = Знайсці
+search-hint = Словы знаходзяцца і ў іншых формах; фразу вазьміце ў "двукоссе"; мінус перад словам выключае яго.
+search-filters = Фільтры
+search-trend = Тэма
+search-any-trend = Любая тэма
+search-assessment = Ацэнка
+search-any-assessment = Любая ацэнка
+search-from = З
+search-to = Па
+search-count = { $count ->
+    [0] Нічога не знойдзена
+    [one] { $count } вынік
+    [few] { $count } вынікі
+   *[many] { $count } вынікаў
+}
+search-any-words = Ні ў адным каментарыі няма ўсіх гэтых слоў; вось тыя, дзе ёсць некаторыя з іх.
+search-nothing = Па вашым запыце каментарыяў не знойдзена.
+search-tip-spelling = Праверце напісанне або паспрабуйце іншую форму слова.
+search-tip-fewer = Выкарыстоўвайце менш слоў або больш агульныя словы.
+search-tip-no-filters = Шукаць зноў без фільтраў
+search-tip-trends = Праглядзець каментарыі па тэмах
+search-tip-archive = Праглядзець усе выпускі
+search-elsewhere = { $count ->
+    [one] { $count } вынік на мове: { $language }
+    [few] { $count } вынікі на мове: { $language }
+   *[many] { $count } вынікаў на мове: { $language }
+}
+search-too-long = Запыт занадта доўгі. Выкарыстоўвайце не больш за { $max } знакаў.
+search-unknown-filter = Адзін з фільтраў называе тэму або ацэнку, якіх на сайце няма. Выберыце значэнне са спісу.
+search-bad-date = Даты пішуцца як год-месяц-дзень, напрыклад 2026-07-03.
+search-unavailable = Пошук зараз недаступны. Паспрабуйце яшчэ раз праз некалькі секунд.
+similar-title = Падобныя каментарыі

@@ -36,7 +36,6 @@ translation-missing = This text has not been translated into English yet. It is 
    *[other] another language
 }.
 other-languages = Also available in
-more-in-trend = More on { $trend }
 recent-commentaries = Recent commentaries
 no-commentaries = Nothing has been published here yet.
 page-of = Page { $page } of { $pages }
@@ -303,3 +302,38 @@ ws-import-row-broken = Line { $line }: this line cannot be read as CSV.
 ws-subscribers-found = { $total } found; page { $page } of { $pages }
 ws-page-prev = Previous page
 ws-page-next = Next page
+
+## Search
+search-title = Search
+search-title-for = Search: { $q }
+search-label = Search the commentaries
+search-button = Search
+search-hint = Words match their other forms; put a phrase in "quotes"; a minus sign before a word leaves it out.
+search-filters = Filters
+search-trend = Trend
+search-any-trend = Any trend
+search-assessment = Assessment
+search-any-assessment = Any assessment
+search-from = From
+search-to = To
+search-count = { $count ->
+    [0] No results
+    [one] One result
+   *[other] { $count } results
+}
+search-any-words = No commentary has all of these words; these have some of them.
+search-nothing = No commentary matches your search.
+search-tip-spelling = Check the spelling, or try another form of the word.
+search-tip-fewer = Use fewer or more general words.
+search-tip-no-filters = Search again without the filters
+search-tip-trends = Browse the commentaries by trend
+search-tip-archive = Browse all editions
+search-elsewhere = { $count ->
+    [one] One result in { $language }
+   *[other] { $count } results in { $language }
+}
+search-too-long = The search is too long. Please use at most { $max } characters.
+search-unknown-filter = One of the filters names a trend or assessment this site does not have. Please pick one from the list.
+search-bad-date = Dates must be written as year-month-day, for example 2026-07-03.
+search-unavailable = Search is not available just now. Please try again in a few seconds.
+similar-title = Similar commentaries

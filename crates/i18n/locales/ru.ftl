@@ -38,7 +38,6 @@ translation-missing = Этот текст ещё не переведён на р
    *[other] на другом языке
 }.
 other-languages = Также доступно на языках
-more-in-trend = Ещё по теме «{ $trend }»
 recent-commentaries = Последние комментарии
 no-commentaries = Здесь пока ничего не опубликовано.
 page-of = Страница { $page } из { $pages }
@@ -305,3 +304,40 @@ ws-import-row-broken = Строка { $line }: не читается как CSV.
 ws-subscribers-found = Найдено: { $total }; страница { $page } из { $pages }
 ws-page-prev = Предыдущая страница
 ws-page-next = Следующая страница
+
+## Search
+search-title = Поиск
+search-title-for = Поиск: { $q }
+search-label = Поиск по комментариям
+search-button = Найти
+search-hint = Слова находятся и в других формах; фразу заключите в "кавычки"; минус перед словом исключает его.
+search-filters = Фильтры
+search-trend = Тема
+search-any-trend = Любая тема
+search-assessment = Оценка
+search-any-assessment = Любая оценка
+search-from = С
+search-to = По
+search-count = { $count ->
+    [0] Ничего не найдено
+    [one] { $count } результат
+    [few] { $count } результата
+   *[many] { $count } результатов
+}
+search-any-words = Ни в одном комментарии нет всех этих слов; вот те, где есть некоторые из них.
+search-nothing = По вашему запросу комментариев не найдено.
+search-tip-spelling = Проверьте написание или попробуйте другую форму слова.
+search-tip-fewer = Используйте меньше слов или более общие слова.
+search-tip-no-filters = Искать снова без фильтров
+search-tip-trends = Посмотреть комментарии по темам
+search-tip-archive = Посмотреть все выпуски
+search-elsewhere = { $count ->
+    [one] { $count } результат на языке: { $language }
+    [few] { $count } результата на языке: { $language }
+   *[many] { $count } результатов на языке: { $language }
+}
+search-too-long = Запрос слишком длинный. Используйте не больше { $max } символов.
+search-unknown-filter = Один из фильтров указывает тему или оценку, которых на сайте нет. Выберите значение из списка.
+search-bad-date = Даты пишутся как год-месяц-день, например 2026-07-03.
+search-unavailable = Поиск сейчас недоступен. Попробуйте ещё раз через несколько секунд.
+similar-title = Похожие комментарии

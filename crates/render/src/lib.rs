@@ -38,6 +38,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("trends.html", include_str!("../templates/trends.html")),
     ("trend.html", include_str!("../templates/trend.html")),
     ("page.html", include_str!("../templates/page.html")),
+    ("search.html", include_str!("../templates/search.html")),
     ("error.html", include_str!("../templates/error.html")),
     (
         "commentary_article.html",

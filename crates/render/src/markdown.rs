@@ -79,6 +79,35 @@ pub fn to_html(markdown: &str) -> String {
     CLEANER.clean(&raw).to_string()
 }
 
+/// The words of a Markdown body as plain text, for the search index and
+/// feeds' summaries: markup and raw HTML dropped, blocks separated by a
+/// blank line.
+pub fn to_plain_text(markdown: &str) -> String {
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
+    let mut out = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(markdown, options) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::BlockQuote(_)
+                | TagEnd::TableRow
+                | TagEnd::CodeBlock
+                | TagEnd::FootnoteDefinition,
+            ) => out.push_str("\n\n"),
+            Event::End(TagEnd::TableCell) => out.push(' '),
+            _ => {}
+        }
+    }
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+    out
+}
+
 fn escape_id(name: &str) -> String {
     name.chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })

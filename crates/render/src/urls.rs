@@ -30,6 +30,10 @@ pub fn page(lang: Lang, slug: &str) -> String {
     format!("/{lang}/pages/{slug}/")
 }
 
+pub fn search(lang: Lang) -> String {
+    format!("/{lang}/search")
+}
+
 fn paged(base: String, page: u32) -> String {
     if page <= 1 {
         base

@@ -150,3 +150,63 @@ pub struct ErrorPage {
     pub title: String,
     pub message: String,
 }
+
+/// A piece of text, marked where it matched a search.
+#[derive(Debug, Clone, Serialize)]
+pub struct Span {
+    pub text: String,
+    pub mark: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchHit {
+    pub title: Vec<Span>,
+    pub href: String,
+    /// The best matching passage of the body, or the lead.
+    pub passage: Vec<Span>,
+    pub assessment: String,
+    pub assessment_key: String,
+    pub trend: Option<TrendLink>,
+    pub edition: Option<EditionCard>,
+}
+
+/// An option of a filter's list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// A search in another language that has results.
+#[derive(Debug, Clone, Serialize)]
+pub struct ElsewhereLink {
+    pub lang: String,
+    pub label: String,
+    pub href: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchPage {
+    /// The query as typed (shown back in the box).
+    pub q: String,
+    pub from: String,
+    pub to: String,
+    pub trends: Vec<Choice>,
+    pub assessments: Vec<Choice>,
+    /// Whether any filter is set (the filters stay open).
+    pub filtered: bool,
+    /// A problem with the request, in the reader's language.
+    pub error: Option<String>,
+    /// Whether anything was asked (words or filters).
+    pub asked: bool,
+    /// "12 results", or empty.
+    pub summary: String,
+    /// Shown when no result had every word.
+    pub any_words_note: Option<String>,
+    pub hits: Vec<SearchHit>,
+    pub pager: Pager,
+    /// On no results: the same search without filters, and in other languages.
+    pub without_filters: Option<String>,
+    pub elsewhere: Vec<ElsewhereLink>,
+}

@@ -32,6 +32,8 @@ pub struct FileConfig {
     pub smtp_connections: Option<usize>,
     /// At most this many messages a second (default: no limit).
     pub smtp_rate: Option<f64>,
+    /// This node's search index folder (default: `index` in the data folder).
+    pub index: Option<PathBuf>,
 }
 
 /// Flags shared by every subcommand that works on a site.
@@ -80,6 +82,8 @@ pub struct Config {
     pub relay: Option<sitrep_mail::Relay>,
     pub smtp_connections: usize,
     pub smtp_rate: Option<f64>,
+    /// This node's own search index (each node keeps one; never shared).
+    pub index: PathBuf,
 }
 
 pub const DEFAULT_DATA: &str = "./sitrep-data";
@@ -193,7 +197,12 @@ impl Config {
             bail!("`smtp_rate` must be a number of messages a second (0 for no limit), not {r}");
         }
         let smtp_rate = smtp_rate.filter(|r| *r > 0.0);
+        let index = env("SITREP_INDEX")
+            .map(PathBuf::from)
+            .or(file.index)
+            .unwrap_or_else(|| data.join("index"));
         Ok(Config {
+            index,
             data,
             database_url,
             listen,

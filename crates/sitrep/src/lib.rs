@@ -31,7 +31,9 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
 }
 
 /// The shared state of one node. Starts following changes made by other
-/// nodes, so it must be called inside the Tokio runtime.
+/// nodes, so it must be called inside the Tokio runtime. Its search index
+/// catches up when a page needs it; a serving node also runs
+/// [`sitrep_web::search::follow`] to keep it current in the background.
 pub fn state(store: Store, config: &Config, clock: Clock) -> anyhow::Result<Arc<AppState>> {
     store.watch_changes();
     let mail = sitrep_web::MailSettings {
@@ -41,15 +43,18 @@ pub fn state(store: Store, config: &Config, clock: Clock) -> anyhow::Result<Arc<
         connections: config.smtp_connections,
         rate: config.smtp_rate,
     };
-    let state = AppState::new(
-        store,
-        config.languages.clone(),
-        config.default_language,
-        &config.public_url,
-        clock,
-        mail,
-    )?;
-    Ok(Arc::new(state))
+    let state = Arc::new(
+        AppState::new(
+            store,
+            config.languages.clone(),
+            config.default_language,
+            &config.public_url,
+            clock,
+            mail,
+        )?
+        .with_search_index(&config.index),
+    );
+    Ok(state)
 }
 
 /// The whole application as one axum router.

@@ -67,6 +67,14 @@ enum Command {
         #[command(subcommand)]
         command: SubscribersCommand,
     },
+    /// Rebuild this node's search index from the database, showing progress.
+    ///
+    /// Rarely needed: a serving node keeps its index in step by itself and
+    /// rebuilds one that is missing or damaged when it starts.
+    Reindex {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
     /// Copy a whole site into an empty database (SQLite to PostgreSQL, or back).
     ///
     /// The source is the site's configured database unless --from names
@@ -470,6 +478,33 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Reindex { site } => {
+            let config = Config::resolve(&site, None)?;
+            init_logs(&config.log);
+            let store = sitrep::open_store(&config).await?;
+            let state = sitrep::state(store, &config, sitrep_web::system_clock())?;
+            let started = std::time::Instant::now();
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "indexing [{bar:40}] {pos}/{len} language versions ({eta})",
+                )
+                .map_err(|e| anyhow::anyhow!("progress bar: {e}"))?
+                .progress_chars("=> "),
+            );
+            let n = sitrep_web::search::rebuild(&state, &|done, total| {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            })
+            .await?;
+            bar.finish_and_clear();
+            println!(
+                "Indexed {n} published language versions in {:.1} s into {}.",
+                started.elapsed().as_secs_f32(),
+                config.index.display()
+            );
+            Ok(())
+        }
         Command::Copy { site, from, to } => {
             let config = Config::resolve(&site, None)?;
             init_logs(&config.log);
@@ -612,6 +647,8 @@ async fn run(config: &Config, store: sitrep_store::Store, what: &str) -> anyhow:
     }
     let state = sitrep::state(store, &config, sitrep_web::system_clock())?;
     let delivery = sitrep::spawn_delivery(state.clone());
+    // Builds a missing index at start, then follows every change.
+    tokio::spawn(sitrep_web::search::follow(state.clone()));
     let router = sitrep_web::router(state.clone());
     println!("{what} is running at http://{addr}/  (Ctrl-C stops it)");
     std::io::stdout().flush()?;

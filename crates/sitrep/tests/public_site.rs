@@ -194,9 +194,18 @@ async fn commentary_page_shows_what_readers_expect() {
     assert!(b.contains("Эканоміка"), "trend");
     assert!(b.contains("/be/editions/2/"), "edition link");
     assert!(b.contains("Апублікавана "), "publication date");
+    assert!(b.contains("Падобныя каментарыі"), "read more");
+    let more = b
+        .split("id=\"more-title\"")
+        .nth(1)
+        .expect("a read-more list");
     assert!(
-        b.contains("Яшчэ па тэме «Эканоміка»"),
-        "read more in the trend"
+        more.matches("/be/commentaries/").count() >= 2,
+        "others listed"
+    );
+    assert!(
+        !more.contains("/be/commentaries/tsentrabank-vyihrae-chas/"),
+        "not itself"
     );
     assert!(
         b.contains("<dt>Аўтар</dt>") || b.contains("<dt>Аўтары</dt>"),

@@ -315,6 +315,39 @@ impl<'a> Public<'a> {
         versions(rows)
     }
 
+    /// The public versions among the given version ids (in id order).
+    pub async fn versions_by_id(&self, ids: &[i64]) -> Result<Vec<VersionRow>> {
+        self.versions_in("v.id", ids).await
+    }
+
+    /// Every public version of the given commentaries (in id order).
+    pub async fn versions_of(&self, commentary_ids: &[i64]) -> Result<Vec<VersionRow>> {
+        self.versions_in("c.id", commentary_ids).await
+    }
+
+    async fn versions_in(&self, column: &'static str, ids: &[i64]) -> Result<Vec<VersionRow>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+            // Ids are integers, written into the statement as such.
+            let sql = format!(
+                "{}WHERE {} AND {column} IN ({}) ORDER BY c.id, v.id",
+                version_columns!(),
+                visible!(),
+                list.join(",")
+            );
+            let rows = sqlx::query_as::<_, VersionTuple>(sqlx::AssertSqlSafe(sql))
+                .bind(self.now)
+                .fetch_all(self.pool)
+                .await?;
+            out.extend(versions(rows)?);
+        }
+        Ok(out)
+    }
+
     /// The authors of a commentary that has a public version, in order.
     pub async fn commentary_authors(&self, commentary_id: i64) -> Result<Vec<i64>> {
         let ids = sqlx::query_scalar::<_, i64>(concat!(

@@ -14,6 +14,8 @@ pub enum PageError {
     Store(#[from] sitrep_store::StoreError),
     #[error(transparent)]
     Render(#[from] sitrep_render::RenderError),
+    #[error("the search index cannot answer")]
+    SearchUnavailable,
 }
 
 impl PageError {
@@ -22,6 +24,7 @@ impl PageError {
             PageError::NotFound => StatusCode::NOT_FOUND,
             PageError::BadPageNumber(_) | PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
             PageError::Store(e) if e.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
+            PageError::SearchUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             PageError::Store(_) | PageError::Render(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -15,6 +15,7 @@ mod headers;
 pub mod media;
 pub mod newsletter;
 mod pages;
+pub mod search;
 mod subscribe;
 mod views;
 pub mod workspace;
@@ -64,6 +65,9 @@ pub struct AppState {
     /// Set when the node is shutting down: sends stop taking new work and
     /// finish what is on its way.
     stopping: std::sync::atomic::AtomicBool,
+    /// This node's full-text index and the lock that keeps its syncs in turn.
+    pub search: Arc<sitrep_search::Search>,
+    index_lock: tokio::sync::Mutex<()>,
     /// The reference lists, kept until the store's change generation moves.
     catalog_cache: std::sync::RwLock<Option<(u64, Arc<sitrep_store::Catalog>)>>,
 }
@@ -160,6 +164,8 @@ impl AppState {
             css_href: headers::asset_href("site"),
             icon_href: headers::asset_href("icon"),
             catalog_cache: std::sync::RwLock::new(None),
+            search: Arc::new(sitrep_search::Search::open(None)),
+            index_lock: tokio::sync::Mutex::new(()),
             stopping: std::sync::atomic::AtomicBool::new(false),
             mailer,
             connections: mail.connections.max(1),
@@ -168,6 +174,12 @@ impl AppState {
                 .filter(|r| *r > 0.0)
                 .map(|r| Arc::new(sitrep_mail::RateLimit::new(r))),
         })
+    }
+
+    /// Keeps the search index in `dir` (the default is in memory).
+    pub fn with_search_index(mut self, dir: &std::path::Path) -> AppState {
+        self.search = Arc::new(sitrep_search::Search::open(Some(dir)));
+        self
     }
 
     /// Trends, assessments, authors and site texts: from this node's cache
@@ -264,6 +276,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/{lang}/trends/", get(pages::trends))
         .route("/{lang}/trends/{slug}/", get(pages::trend))
         .route("/{lang}/pages/{slug}/", get(pages::static_page))
+        .route("/{lang}/search", get(search::page))
         .route(
             "/{lang}/subscribe",
             get(subscribe::form).post(subscribe::subscribe),

@@ -60,7 +60,7 @@ fn item(path: Item) -> Result<String, PageError> {
 
 const EDITIONS_PER_PAGE: u32 = 20;
 const TREND_PER_PAGE: u32 = 10;
-const MORE_IN_TREND: i64 = 4;
+const READ_MORE: i64 = 4;
 
 /// `/`: sends the reader to their language.
 pub async fn root(State(app): App, headers: HeaderMap) -> Response {
@@ -270,19 +270,7 @@ async fn commentary_page(
         .filter_map(|a| ctx.catalog.author(a))
         .filter_map(|a| ctx.pick_name(&a.names).map(|(name, _)| name.clone()))
         .collect();
-    let more_rows = public
-        .trend_versions(shown.trend_id, MORE_IN_TREND, 0, id)
-        .await?;
-    let more = ctx
-        .pick_versions(&more_rows)
-        .into_iter()
-        .map(|(v, fb)| ctx.card(v, fb, false))
-        .collect();
-    let trend_name = card
-        .trend
-        .as_ref()
-        .map(|t| t.name.clone())
-        .unwrap_or_default();
+    let more = read_more(app, &ctx, shown).await?;
     // In the site's language order, whatever order the rows came in.
     let translations = app
         .langs()
@@ -340,11 +328,60 @@ async fn commentary_page(
             )
         }),
         translations,
-        more_title: ctx.t_args("more-in-trend", &[("trend", Arg::Str(&trend_name))]),
+        more_title: ctx.t("similar-title"),
         more,
         card,
     };
     html(app.renderer.render("commentary.html", &chrome, &page)?)
+}
+
+/// "Read more": the published commentaries most like this one by content
+/// (from the search index), topped up with the newest of its trend.
+async fn read_more(
+    app: &AppState,
+    ctx: &Ctx<'_>,
+    shown: &sitrep_store::VersionRow,
+) -> Result<Vec<sitrep_render::view::CommentaryCard>, PageError> {
+    let public = app.store.public(ctx.now);
+    let id = shown.commentary_id;
+    // The list follows the database, like the rest of the page.
+    crate::search::catch_up(app).await;
+    let body = sitrep_render::markdown::to_plain_text(&shown.body);
+    let text = format!("{}\n\n{body}", shown.lead);
+    let similar = app
+        .search
+        .similar(
+            shown.lang.as_str(),
+            id as u64,
+            &shown.title,
+            &text,
+            ctx.now,
+            READ_MORE as usize,
+        )
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "similar commentaries not found");
+            Vec::new()
+        });
+    let ids: Vec<i64> = similar.iter().map(|c| *c as i64).collect();
+    let mut rows = public.versions_of(&ids).await?;
+    // Best match first, as the index ranked them.
+    rows.sort_by_key(|v| ids.iter().position(|c| *c == v.commentary_id));
+    if ids.len() < READ_MORE as usize {
+        let newest = public
+            .trend_versions(shown.trend_id, READ_MORE, 0, id)
+            .await?;
+        rows.extend(
+            newest
+                .into_iter()
+                .filter(|v| !ids.contains(&v.commentary_id)),
+        );
+    }
+    Ok(ctx
+        .pick_versions(&rows)
+        .into_iter()
+        .take(READ_MORE as usize)
+        .map(|(v, fb)| ctx.card(v, fb, false))
+        .collect())
 }
 
 pub async fn trends(State(app): App, SiteLang(lang): SiteLang) -> Response {
@@ -567,7 +604,7 @@ pub(crate) fn cookie_lang(headers: &HeaderMap) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
-fn html(body: String) -> Result<Response, PageError> {
+pub(crate) fn html(body: String) -> Result<Response, PageError> {
     Ok((
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
@@ -609,6 +646,9 @@ pub(crate) async fn error_page(app: &AppState, lang: Lang, error: PageError) -> 
         ),
         PageError::Store(e) if e.is_unavailable() => {
             ("unavailable-title", app.i18n.t(lang, "unavailable-body"))
+        }
+        PageError::SearchUnavailable => {
+            ("unavailable-title", app.i18n.t(lang, "search-unavailable"))
         }
         PageError::Store(_) | PageError::Render(_) => {
             ("server-error-title", app.i18n.t(lang, "server-error-body"))

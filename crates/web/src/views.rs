@@ -18,6 +18,8 @@ pub struct Ctx<'a> {
     pub catalog: std::sync::Arc<Catalog>,
     pub latest: Option<EditionRow>,
     pub pages: Vec<PageRow>,
+    /// The moment the page is rendered as of.
+    pub now: Timestamp,
     fallbacks: Vec<Lang>,
 }
 
@@ -43,6 +45,7 @@ impl<'a> Ctx<'a> {
             catalog,
             latest,
             pages,
+            now,
             fallbacks: app.fallback_order(),
         })
     }
@@ -55,6 +58,7 @@ impl<'a> Ctx<'a> {
             catalog: std::sync::Arc::new(Catalog::default()),
             latest: None,
             pages: Vec::new(),
+            now: app.now(),
             fallbacks: app.fallback_order(),
         }
     }

@@ -100,9 +100,13 @@ impl Site {
             .expect("second node connects");
         let clock = site.clock.clone();
         let c = clock.clone();
+        let dir = tempfile::tempdir().unwrap();
+        // Each node keeps its own search index.
+        let mut config = site.config.clone();
+        config.index = dir.path().join("index");
         let state = sitrep::state(
             store.clone(),
-            &site.config,
+            &config,
             Arc::new(move || c.load(Ordering::SeqCst)),
         )
         .expect("state");
@@ -110,9 +114,9 @@ impl Site {
         let db = TestDb::attach(&site.db.url, store.clone());
         Site {
             db,
-            dir: tempfile::tempdir().unwrap(),
+            dir,
             store,
-            config: site.config.clone(),
+            config,
             clock,
             router,
             state,
@@ -141,12 +145,14 @@ impl Site {
             .await
             .expect("second node connects");
         let c = self.clock.clone();
-        sitrep::app(
-            store,
-            &self.config,
-            Arc::new(move || c.load(Ordering::SeqCst)),
-        )
-        .expect("app")
+        // Each node keeps its own search index.
+        static NODES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let mut config = self.config.clone();
+        config.index = self
+            .dir
+            .path()
+            .join(format!("index-{}", NODES.fetch_add(1, Ordering::SeqCst)));
+        sitrep::app(store, &config, Arc::new(move || c.load(Ordering::SeqCst))).expect("app")
     }
 
     /// A GET through any router.
