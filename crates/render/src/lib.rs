@@ -4,6 +4,7 @@
 //! view data always renders the same bytes, so pages can be cached,
 //! mirrored as static files and served by any node.
 
+pub mod feeds;
 pub mod markdown;
 pub mod urls;
 pub mod view;

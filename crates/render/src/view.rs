@@ -22,6 +22,25 @@ pub struct Chrome {
     pub latest: Option<EditionCard>,
     pub archive_href: String,
     pub noindex: bool,
+    /// Feeds announced in the head (autodiscovery).
+    pub feeds: Vec<FeedLink>,
+    /// OpenGraph: "website" or "article", the page's locale and its others.
+    pub og_type: String,
+    pub og_locale: String,
+    pub og_locale_alternates: Vec<String>,
+    /// For articles: publication time (RFC 3339) and section (the trend).
+    pub published: String,
+    pub section: String,
+    /// schema.org JSON-LD, already serialized and safe inside `<script>`.
+    pub json_ld: String,
+}
+
+/// A feed announced in a page's head.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedLink {
+    pub mime: String,
+    pub title: String,
+    pub href: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -21,7 +21,8 @@ macro_rules! version_columns {
     () => {
         "SELECT c.id, c.edition_id, e.number, e.week_start, e.week_end, c.trend_id, \
          c.assessment_id, v.lang, v.slug, v.title, v.lead, v.body, \
-         CASE WHEN v.published_at > e.web_at THEN v.published_at ELSE e.web_at END \
+         CASE WHEN v.published_at > e.web_at THEN v.published_at ELSE e.web_at END, \
+         v.updated_at \
          FROM commentary_versions v \
          JOIN commentaries c ON c.id = v.commentary_id \
          JOIN editions e ON e.id = c.edition_id "
@@ -58,6 +59,8 @@ pub struct VersionRow {
     /// When this version became public: the later of its own publication
     /// time and its edition's.
     pub published_at: Timestamp,
+    /// The last save of the version (may precede its publication).
+    pub updated_at: Timestamp,
 }
 
 /// One public language version of a static page.
@@ -83,6 +86,7 @@ type VersionTuple = (
     String,
     String,
     i64,
+    i64,
 );
 
 type EditionTuple = (i64, i64, String, String, i64, i64);
@@ -106,6 +110,7 @@ fn version(t: VersionTuple) -> Result<VersionRow> {
         lead: t.10,
         body: t.11,
         published_at: t.12,
+        updated_at: t.13,
     })
 }
 
@@ -313,6 +318,78 @@ impl<'a> Public<'a> {
         .fetch_all(self.pool)
         .await?;
         versions(rows)
+    }
+
+    /// The newest public versions (of one language, of one trend, or all),
+    /// newest first: what feeds carry.
+    pub async fn latest_versions(
+        &self,
+        lang: Option<Lang>,
+        trend_id: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<VersionRow>> {
+        let rows = sqlx::query_as::<_, VersionTuple>(concat!(
+            version_columns!(),
+            "WHERE ",
+            visible!(),
+            " AND ($2 = '' OR v.lang = $2) AND ($3 = 0 OR c.trend_id = $3) \
+             ORDER BY CASE WHEN v.published_at > e.web_at THEN v.published_at ELSE e.web_at END DESC, \
+             c.id DESC, v.id LIMIT $4"
+        ))
+        .bind(self.now)
+        .bind(lang.as_ref().map(Lang::as_str).unwrap_or(""))
+        .bind(trend_id.unwrap_or(0))
+        .bind(limit)
+        .fetch_all(self.pool)
+        .await?;
+        versions(rows)
+    }
+
+    /// (commentary, author) pairs of the given commentaries, in byline order.
+    pub async fn authors_of(&self, commentary_ids: &[i64]) -> Result<Vec<(i64, i64)>> {
+        let mut out = Vec::new();
+        for chunk in commentary_ids.chunks(500) {
+            let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+            // Ids are integers, written into the statement as such.
+            let sql = format!(
+                "SELECT ca.commentary_id, ca.author_id FROM commentary_authors ca \
+                 WHERE ca.commentary_id IN ({}) AND EXISTS (SELECT 1 FROM commentary_versions v \
+                 JOIN commentaries c ON c.id = v.commentary_id \
+                 JOIN editions e ON e.id = c.edition_id WHERE c.id = ca.commentary_id AND {}) \
+                 ORDER BY ca.commentary_id, ca.position, ca.author_id",
+                list.join(","),
+                visible!()
+            );
+            out.extend(
+                sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(sql))
+                    .bind(self.now)
+                    .fetch_all(self.pool)
+                    .await?,
+            );
+        }
+        Ok(out)
+    }
+
+    /// Every public version's address and last change, for sitemaps:
+    /// (commentary, language, slug, last change), by commentary.
+    pub async fn version_addresses(&self) -> Result<Vec<(i64, Lang, String, Timestamp)>> {
+        let rows = sqlx::query_as::<_, (i64, String, String, i64, i64)>(concat!(
+            "SELECT c.id, v.lang, v.slug, \
+             CASE WHEN v.published_at > e.web_at THEN v.published_at ELSE e.web_at END, \
+             v.updated_at FROM commentary_versions v \
+             JOIN commentaries c ON c.id = v.commentary_id \
+             JOIN editions e ON e.id = c.edition_id WHERE ",
+            visible!(),
+            " ORDER BY c.id, v.lang"
+        ))
+        .bind(self.now)
+        .fetch_all(self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, code, slug, published, updated)| {
+                Ok((id, lang(&code)?, slug, published.max(updated)))
+            })
+            .collect()
     }
 
     /// The public versions among the given version ids (in id order).

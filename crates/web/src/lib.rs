@@ -9,6 +9,7 @@
 //! - Public responses carry a strict Content-Security-Policy; pages contain
 //!   no script and load nothing from another origin.
 
+mod discovery;
 mod error;
 mod form;
 mod headers;
@@ -68,6 +69,8 @@ pub struct AppState {
     /// This node's full-text index and the lock that keeps its syncs in turn.
     pub search: Arc<sitrep_search::Search>,
     index_lock: tokio::sync::Mutex<()>,
+    /// Addresses in one sitemap file before `/sitemap.xml` becomes an index.
+    sitemap_urls: std::sync::atomic::AtomicUsize,
     /// The reference lists, kept until the store's change generation moves.
     catalog_cache: std::sync::RwLock<Option<(u64, Arc<sitrep_store::Catalog>)>>,
 }
@@ -166,6 +169,7 @@ impl AppState {
             catalog_cache: std::sync::RwLock::new(None),
             search: Arc::new(sitrep_search::Search::open(None)),
             index_lock: tokio::sync::Mutex::new(()),
+            sitemap_urls: std::sync::atomic::AtomicUsize::new(discovery::SITEMAP_URLS),
             stopping: std::sync::atomic::AtomicBool::new(false),
             mailer,
             connections: mail.connections.max(1),
@@ -180,6 +184,19 @@ impl AppState {
     pub fn with_search_index(mut self, dir: &std::path::Path) -> AppState {
         self.search = Arc::new(sitrep_search::Search::open(Some(dir)));
         self
+    }
+
+    /// How many addresses one sitemap file holds.
+    pub fn sitemap_urls(&self) -> usize {
+        self.sitemap_urls
+            .load(std::sync::atomic::Ordering::Relaxed)
+            .max(1)
+    }
+
+    /// Makes sitemaps split sooner (tests of a large site's index).
+    pub fn set_sitemap_urls(&self, n: usize) {
+        self.sitemap_urls
+            .store(n, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Trends, assessments, authors and site texts: from this node's cache
@@ -277,6 +294,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/{lang}/trends/{slug}/", get(pages::trend))
         .route("/{lang}/pages/{slug}/", get(pages::static_page))
         .route("/{lang}/search", get(search::page))
+        .route("/sitemap.xml", get(discovery::sitemap))
+        .route("/sitemaps/{file}", get(discovery::sitemap_part))
+        .route("/robots.txt", get(discovery::robots))
+        .merge(discovery::routes())
         .route(
             "/{lang}/subscribe",
             get(subscribe::form).post(subscribe::subscribe),

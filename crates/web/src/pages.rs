@@ -207,13 +207,35 @@ async fn edition_page(
         .collect();
     let card = ctx.edition_card(&row);
     let title = format!("{} · {}", card.label, card.range);
-    let chrome = ctx.chrome(
+    let mut chrome = ctx.chrome(
         &title,
         "",
         Section::Editions,
         &|l| urls::edition(l, number),
         &app.langs(),
     );
+    let parts: Vec<serde_json::Value> = picked
+        .iter()
+        .map(|(v, _)| {
+            serde_json::json!({
+                "@type": "AnalysisNewsArticle",
+                "headline": v.title,
+                "inLanguage": v.lang.as_str(),
+                "url": ctx.url(&urls::commentary(lang, &v.slug)),
+            })
+        })
+        .collect();
+    chrome.json_ld = crate::views::json_ld(&serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "PublicationIssue",
+        "issueNumber": number,
+        "name": title,
+        "datePublished": crate::views::rfc3339(row.web_at),
+        "url": chrome.canonical,
+        "inLanguage": lang.as_str(),
+        "isPartOf": {"@type": "Periodical", "name": chrome.site_name, "publisher": ctx.publisher_ld()},
+        "hasPart": parts,
+    }));
     html(app.renderer.render(
         "edition.html",
         &chrome,
@@ -271,6 +293,11 @@ async fn commentary_page(
         .filter_map(|a| ctx.pick_name(&a.names).map(|(name, _)| name.clone()))
         .collect();
     let more = read_more(app, &ctx, shown).await?;
+    let trend_name = card
+        .trend
+        .as_ref()
+        .map(|t| t.name.clone())
+        .unwrap_or_default();
     // In the site's language order, whatever order the rows came in.
     let translations = app
         .langs()
@@ -313,6 +340,35 @@ async fn commentary_page(
             urls::commentary(shown.lang, &shown.slug)
         );
     }
+    chrome.og_type = "article".into();
+    chrome.published = crate::views::rfc3339(shown.published_at);
+    chrome.section = trend_name.clone();
+    chrome.feeds = crate::discovery::feed_links(
+        lang,
+        card.trend
+            .as_ref()
+            .map(|t| (t.slug.as_str(), t.name.as_str())),
+        &chrome.site_name,
+    );
+    chrome.json_ld = crate::views::json_ld(&serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "AnalysisNewsArticle",
+        "headline": shown.title,
+        "description": excerpt(&shown.lead, 300),
+        "inLanguage": shown.lang.as_str(),
+        "datePublished": chrome.published,
+        "dateModified": crate::views::rfc3339(shown.updated_at.max(shown.published_at)),
+        "url": chrome.canonical,
+        "mainEntityOfPage": chrome.canonical,
+        "articleSection": trend_name,
+        "author": authors.iter().map(|name| serde_json::json!({"@type": "Person", "name": name})).collect::<Vec<_>>(),
+        "publisher": ctx.publisher_ld(),
+        "isPartOf": {
+            "@type": "PublicationIssue",
+            "issueNumber": shown.edition_number,
+            "url": ctx.url(&urls::edition(lang, shown.edition_number)),
+        },
+    }));
     let page = CommentaryPage {
         body: shown.body.clone(),
         authors_label: ctx.t_args("authors-label", &[("count", (authors.len() as i64).into())]),
@@ -451,13 +507,14 @@ async fn trend_page(
         .collect();
     let link = ctx.trend_link(t, Some(total));
     let n = paging.page;
-    let chrome = ctx.chrome(
+    let mut chrome = ctx.chrome(
         &link.name,
         &link.description,
         Section::Trends,
         &|l| urls::trend(l, slug, n),
         &app.langs(),
     );
+    chrome.feeds = crate::discovery::feed_links(lang, Some((slug, &link.name)), &chrome.site_name);
     let pager = ctx.pager(&paging, |p| urls::trend(lang, slug, p));
     html(app.renderer.render(
         "trend.html",

@@ -150,7 +150,32 @@ impl<'a> Ctx<'a> {
             latest: self.latest.as_ref().map(|e| self.edition_card(e)),
             archive_href: urls::editions(self.lang, 1),
             noindex: false,
+            feeds: crate::discovery::feed_links(self.lang, None, &text("name")),
+            og_type: "website".into(),
+            og_locale: og_locale(self.lang),
+            og_locale_alternates: alternates
+                .iter()
+                .filter(|l| **l != self.lang)
+                .map(|l| og_locale(*l))
+                .collect(),
+            published: String::new(),
+            section: String::new(),
+            json_ld: String::new(),
         }
+    }
+
+    /// The site as a schema.org publisher.
+    pub fn publisher_ld(&self) -> serde_json::Value {
+        serde_json::json!({
+            "@type": "Organization",
+            "name": self.catalog.text("publisher", self.lang, &self.fallbacks),
+        })
+    }
+
+    /// An absolute address (relative when the site's public address is not
+    /// configured).
+    pub fn url(&self, path: &str) -> String {
+        self.absolute(path)
     }
 
     pub fn edition_card(&self, e: &EditionRow) -> EditionCard {
@@ -280,6 +305,44 @@ impl<'a> Ctx<'a> {
             older: paging.next().map(&href),
         }
     }
+}
+
+/// OpenGraph's locale for a language: `ll_TT` where the language has an
+/// obvious home territory, else the language alone.
+pub fn og_locale(lang: Lang) -> String {
+    let code = lang.as_str();
+    let territory = match code {
+        "be" => "BY",
+        "ru" => "RU",
+        "uk" => "UA",
+        "en" => "GB",
+        "pl" => "PL",
+        "lt" => "LT",
+        "lv" => "LV",
+        "et" => "EE",
+        "de" => "DE",
+        "fr" => "FR",
+        "ka" => "GE",
+        _ => return code.replace('-', "_"),
+    };
+    format!("{code}_{territory}")
+}
+
+/// JSON-LD as it may stand inside `<script>`: `<`, `>` and `&` escaped the
+/// JSON way, so no text can close the element.
+pub fn json_ld(value: &serde_json::Value) -> String {
+    value
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// RFC 3339 for structured data.
+pub fn rfc3339(t: Timestamp) -> String {
+    jiff::Timestamp::from_second(t)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
 }
 
 /// Groups consecutive-or-not rows by key, keeping first-seen order.
