@@ -184,13 +184,38 @@ fn texts(map: &PerLang<String>) -> anyhow::Result<Vec<(Lang, &str)>> {
 /// Writes the demo content into an empty store, in one transaction, and
 /// the demo's staff accounts.
 pub async fn load(store: &Store, now: Timestamp) -> anyhow::Result<Loaded> {
-    let loaded = load_content(store, now).await?;
+    load_scaled(store, now, 0, &|_, _| {}).await
+}
+
+/// The demo, preceded by `extra` generated commentaries (about nineteen an
+/// edition, one edition a week, going back in time): a large site for
+/// benchmarks. The generated texts recombine the demo's own paragraphs, so
+/// each language's vocabulary is real and translations stay aligned.
+/// `progress` hears (written, extra).
+pub async fn load_scaled(
+    store: &Store,
+    now: Timestamp,
+    extra: usize,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> anyhow::Result<Loaded> {
+    let editions_before = extra.div_ceil(PER_GENERATED_EDITION) as i64;
+    let mut loaded = load_content(store, now, editions_before).await?;
+    if extra > 0 {
+        let more = generate(store, now, extra, progress).await?;
+        loaded.editions += more.editions;
+        loaded.commentaries += more.commentaries;
+        loaded.versions += more.versions;
+    }
     let default_lang = Lang::parse("be").map_err(|e| anyhow!("{e}"))?;
     add_logins(store, default_lang, now).await?;
     Ok(loaded)
 }
 
-async fn load_content(store: &Store, now: Timestamp) -> anyhow::Result<Loaded> {
+async fn load_content(
+    store: &Store,
+    now: Timestamp,
+    editions_before: i64,
+) -> anyhow::Result<Loaded> {
     let site: Site = toml::from_str(SITE).context("demo/site.toml")?;
     let editions: Vec<DemoEdition> = EDITIONS
         .iter()
@@ -279,7 +304,7 @@ async fn load_content(store: &Store, now: Timestamp) -> anyhow::Result<Loaded> {
         let edition_id = w
             .edition(
                 &NewEdition {
-                    number: e.number,
+                    number: e.number + editions_before,
                     week,
                     email_at: Some(web_at - 86_400),
                     web_at: Some(web_at),
@@ -364,6 +389,155 @@ async fn load_content(store: &Store, now: Timestamp) -> anyhow::Result<Loaded> {
     Ok(loaded)
 }
 
+const PER_GENERATED_EDITION: usize = 19;
+
+/// A small deterministic generator (xorshift64*), so a scaled site is the
+/// same every time.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Writes `extra` commentaries into editions 1.., the weeks before the
+/// demo's own (which `load_content` numbered after them).
+async fn generate(
+    store: &Store,
+    now: Timestamp,
+    extra: usize,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> anyhow::Result<Loaded> {
+    let editions: Vec<DemoEdition> = EDITIONS
+        .iter()
+        .map(|src| toml::from_str(src).context("demo edition file"))
+        .collect::<anyhow::Result<_>>()?;
+    // The demo's fully translated stories are the material.
+    let sources: Vec<&DemoCommentary> = editions
+        .iter()
+        .flat_map(|e| &e.commentaries)
+        .filter(|c| c.versions.len() == 3 && c.status.is_none() && c.publish_in_days.is_none())
+        .collect();
+    anyhow::ensure!(!sources.is_empty(), "the demo has no stories to recombine");
+    let catalog = store.catalog().await?;
+    let oldest_demo = editions.iter().map(|e| e.weeks_ago).max().unwrap_or(0);
+    let today = jiff::Timestamp::from_second(now)?
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date();
+    let latest_end = last_full_week_end(today);
+    let count = extra.div_ceil(PER_GENERATED_EDITION);
+    let mut dice = Dice(0x5eed_1234_abcd_0001);
+    let mut loaded = Loaded::default();
+    let mut written = 0;
+    let mut w = store.writer().await?;
+    for n in 1..=count {
+        // Commit in slices, so memory stays flat and progress is real.
+        if n % 25 == 0 {
+            w.commit().await?;
+            progress(written, extra);
+            w = store.writer().await?;
+        }
+        // Edition 1 is the oldest; the last generated one is the week
+        // before the demo's first.
+        let weeks_ago = oldest_demo + (count - n + 1) as i64;
+        let end = latest_end - (7 * weeks_ago).days();
+        let week = EditionWeek::new(end - 6.days(), end)?;
+        let web_at = (end + 1.days())
+            .at(9, 0, 0, 0)
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)?
+            .timestamp()
+            .as_second();
+        let edition_id = w
+            .edition(
+                &NewEdition {
+                    number: n as i64,
+                    week,
+                    // An archive: these went out long before the site had
+                    // subscribers, so no send starts for them.
+                    email_at: None,
+                    web_at: Some(web_at),
+                },
+                now,
+            )
+            .await?;
+        loaded.editions += 1;
+        let here = PER_GENERATED_EDITION.min(extra - written);
+        for position in 0..here {
+            let story = sources[dice.below(sources.len())];
+            let others = [
+                sources[dice.below(sources.len())],
+                sources[dice.below(sources.len())],
+            ];
+            let trend = &catalog.trends[dice.below(catalog.trends.len())];
+            let assessment = &catalog.assessments[dice.below(catalog.assessments.len())];
+            let author = &catalog.authors[dice.below(catalog.authors.len())];
+            let commentary_id = w
+                .commentary(
+                    &NewCommentary {
+                        edition_id,
+                        trend_id: trend.id,
+                        assessment_id: assessment.id,
+                        position: position as i64,
+                        authors: &[author.id],
+                    },
+                    now,
+                )
+                .await?;
+            loaded.commentaries += 1;
+            // The same paragraph picks in every language, so the versions
+            // remain translations of each other.
+            let picks: Vec<(usize, usize)> =
+                (0..3).map(|_| (dice.below(2), dice.below(8))).collect();
+            for (code, v) in &story.versions {
+                let mut body: Vec<&str> = paragraphs(&v.body);
+                for (other, at) in &picks {
+                    if let Some(text) = others[*other].versions.get(code) {
+                        let from = paragraphs(&text.body);
+                        if let Some(p) = from.get(at % from.len().max(1)) {
+                            body.push(p);
+                        }
+                    }
+                }
+                let slug = Slug::parse(&format!("{}-{}", v.slug.as_str(), written + 1))?;
+                w.version(
+                    &NewVersion {
+                        commentary_id,
+                        lang: lang_of(code)?,
+                        slug: &slug,
+                        title: &format!("{} ({})", v.title, written + 1),
+                        lead: &v.lead,
+                        body: &body.join("\n\n"),
+                        status: Status::Published,
+                        published_at: Some(web_at),
+                    },
+                    now,
+                )
+                .await?;
+                loaded.versions += 1;
+            }
+            written += 1;
+        }
+    }
+    w.commit().await?;
+    progress(written, extra);
+    Ok(loaded)
+}
+
+fn paragraphs(body: &str) -> Vec<&str> {
+    body.split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -384,6 +558,7 @@ mod tests {
         toml::from_str::<Site>(SITE).unwrap();
         for src in EDITIONS {
             let e: DemoEdition = toml::from_str(src).unwrap();
+            assert!((1..=4).contains(&e.number));
             assert!(
                 (4..=6).contains(&e.commentaries.len()),
                 "edition {}",

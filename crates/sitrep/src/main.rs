@@ -34,6 +34,11 @@ enum Command {
         /// Write the demo content and exit without serving.
         #[arg(long)]
         no_serve: bool,
+        /// Add this many generated commentaries (in three languages, about
+        /// nineteen a week going back in time) before the demo's own: a
+        /// large site for benchmarks.
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        scale: usize,
     },
     /// Create or upgrade the database schema, then exit.
     Migrate {
@@ -233,6 +238,7 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
             serve,
             reset,
             no_serve,
+            scale,
         } => {
             let mut config = Config::resolve(&site, Some(&serve))?;
             // A demo sends nothing: mail is kept in the workspace outbox.
@@ -252,9 +258,24 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
                     config.data.display()
                 );
             } else {
-                let loaded = sitrep::demo::load(&store, now)
-                    .await
-                    .context("cannot write the demo content")?;
+                let bar = indicatif::ProgressBar::new(scale as u64);
+                if scale > 0 {
+                    bar.set_style(
+                        indicatif::ProgressStyle::with_template(
+                            "generating [{bar:40}] {pos}/{len} commentaries ({eta})",
+                        )
+                        .map_err(|e| anyhow::anyhow!("progress bar: {e}"))?
+                        .progress_chars("=> "),
+                    );
+                } else {
+                    bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+                }
+                let loaded = sitrep::demo::load_scaled(&store, now, scale, &|done, _| {
+                    bar.set_position(done as u64)
+                })
+                .await
+                .context("cannot write the demo content")?;
+                bar.finish_and_clear();
                 println!(
                     "Demo site written to {}: {} editions, {} commentaries, {} language versions.",
                     config.data.display(),

@@ -253,7 +253,7 @@ async fn search_page(
 ) -> Result<Response, PageError> {
     let Query(pairs) = params.map_err(|e| PageError::BadRequest(e.body_text()))?;
     let mut asked = Asked::read(&pairs);
-    asked.q = strip_controls(&asked.q);
+    asked.q = strip_controls(&asked.q).trim().to_owned();
     let ctx = Ctx::load(app, lang, now).await?;
     let trend = ctx.catalog.trends.iter().find(|t| t.slug == asked.trend);
     let assessment = ctx

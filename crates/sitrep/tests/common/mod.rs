@@ -40,6 +40,25 @@ pub struct Page {
 }
 
 impl Page {
+    /// Whether this is an HTML page (the crawl also reaches feeds).
+    pub fn is_html(&self) -> bool {
+        self.header("content-type").starts_with("text/html")
+    }
+
+    /// The body without its schema.org JSON-LD block (a data block, never
+    /// run), which must parse as JSON: what remains may hold no script.
+    pub fn body_without_json_ld(&self) -> String {
+        const OPEN: &str = "<script type=\"application/ld+json\">";
+        let mut out = self.body.clone();
+        while let Some(start) = out.find(OPEN) {
+            let from = start + OPEN.len();
+            let end = from + out[from..].find("</script>").expect("JSON-LD is closed");
+            serde_json::from_str::<serde_json::Value>(&out[from..end]).expect("JSON-LD parses");
+            out.replace_range(start..end + "</script>".len(), "");
+        }
+        out
+    }
+
     pub fn header(&self, name: &str) -> &str {
         self.headers
             .get(name)
