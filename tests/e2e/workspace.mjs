@@ -448,6 +448,12 @@ async function inspect(page, seen, t, what, visible = []) {
       const urlAttrs = ['href', 'src', 'action', 'formaction', 'data', 'xlink:href', 'poster', 'background'];
       for (const el of document.querySelectorAll('*')) {
         const tag = el.localName;
+        // The page's own schema.org block, a data block that never runs, in
+        // <head>, whose text must be JSON and nothing else.
+        if (tag === 'script' && el.type === 'application/ld+json' && el.parentElement === document.head
+            && !el.nextElementSibling?.matches('script')) {
+          try { JSON.parse(el.textContent); continue; } catch { bad.push(`JSON-LD that is not JSON: ${el.textContent.slice(0, 120)}`); }
+        }
         if (['script', 'iframe', 'frame', 'object', 'embed', 'base', 'meta'].includes(tag)) {
           // Meta tags belong in <head>; only a refresh or CSP one could be injected mischief.
           if (tag !== 'meta' || el.hasAttribute('http-equiv')) bad.push(el.outerHTML.slice(0, 120));
