@@ -101,6 +101,29 @@ async function round({ label, javaScriptEnabled, lang, langName }, profileDir, c
       const href = await back.getAttribute('href');
       return expectEqual(new URL(href, page.url()).pathname, enPath);
     });
+
+    // Search from the masthead's box, in the translation's language, with a
+    // word in another form than the texts': results come, words marked.
+    const word = { be: 'бяспека', ru: 'безопасность', en: 'security' }[lang];
+    const box = page.locator('form[role="search"] input[name="q"]').first();
+    await check(t('the masthead has a search box'), async () => expectEqual(await box.count(), 1), {
+      critical: true,
+    });
+    await box.fill(word);
+    await check(t(`searching "${word}" opens the results`), async () => {
+      await Promise.all([page.waitForURL(/\/search\?/), box.press('Enter')]);
+      return expectEqual(pathOf(page), `/${lang}/search`);
+    }, { critical: true });
+    await check(t('results are listed with the words marked'), async () => {
+      const hits = await page.locator('.search-hit').count();
+      const marks = await page.locator('.search-hit mark').count();
+      return (hits > 0 && marks > 0) || `${hits} results, ${marks} marks`;
+    });
+    const first = page.locator('.search-hit h3 a').first();
+    await check(t('the first result opens its commentary'), async () => {
+      await follow(page, first);
+      return pathOf(page).startsWith(`/${lang}/commentaries/`) || pathOf(page);
+    });
   } catch (err) {
     if (!(err instanceof RoundAborted)) report(false, t('round ran to the end'), err?.stack ?? String(err));
   }
