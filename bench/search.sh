@@ -47,6 +47,8 @@ fi
 [[ -x $SITREP ]] || die "$SITREP is missing (build it, or unset SKIP_BUILD)"
 
 WORK=$(mktemp -d /tmp/sitrep-search-bench.XXXXXX)
+# nginx's workers (nobody, when started as root) read the saved page.
+chmod 755 "$WORK"
 SERVER=""
 NGINX_PID=""
 cleanup() {

@@ -92,18 +92,36 @@ pub fn normalize(word: &str) -> String {
 }
 
 /// Length of the longest ending that leaves a stem of 2+ letters with a vowel.
+/// The endings by their last letter, longest first, as letters: built
+/// once, so a word is compared only with the endings it could have.
+static BY_LAST: std::sync::LazyLock<std::collections::HashMap<char, Vec<Vec<char>>>> =
+    std::sync::LazyLock::new(|| {
+        let mut map: std::collections::HashMap<char, Vec<Vec<char>>> = Default::default();
+        for e in ENDINGS {
+            let letters: Vec<char> = e.chars().collect();
+            if let Some(&last) = letters.last() {
+                map.entry(last).or_default().push(letters);
+            }
+        }
+        for list in map.values_mut() {
+            list.sort_by_key(|e| std::cmp::Reverse(e.len()));
+        }
+        map
+    });
+
 fn ending_len(w: &[char]) -> usize {
-    ENDINGS
-        .iter()
-        .map(|e| (e, e.chars().count()))
-        .filter(|&(e, n)| {
-            n + 2 <= w.len()
-                && w[w.len() - n..].iter().copied().eq(e.chars())
-                && has_vowel(&w[..w.len() - n])
+    let Some(last) = w.last() else {
+        return 0;
+    };
+    BY_LAST
+        .get(last)
+        .and_then(|list| {
+            list.iter().find(|e| {
+                let n = e.len();
+                n + 2 <= w.len() && w[w.len() - n..] == e[..] && has_vowel(&w[..w.len() - n])
+            })
         })
-        .map(|(_, n)| n)
-        .max()
-        .unwrap_or(0)
+        .map_or(0, Vec::len)
 }
 
 /// Stems an already normalized, lowercase word: strips the longest inflectional ending

@@ -127,6 +127,9 @@ pub struct Span {
 
 struct Marker {
     terms: BTreeSet<String>,
+    /// The first letters of the query's words, folded (see [`prefix_key`]):
+    /// a cheap test of which paragraphs may hold a match.
+    prefixes: BTreeSet<String>,
     analyzer: TextAnalyzer,
     passage: Option<SnippetGenerator>,
 }
@@ -622,6 +625,7 @@ impl Search {
                 all_words,
                 marker: Some(Marker {
                     terms,
+                    prefixes: words_of(&text).filter_map(prefix_key).collect(),
                     analyzer: analysis::analyzer(q.lang),
                     passage: Some(passage),
                 }),
@@ -755,31 +759,79 @@ impl Results {
         spans(text, &ranges)
     }
 
-    /// The passage of `body` (plain text) that best matches the query, with
-    /// its words marked; empty when the body has none of them.
+    /// The passage of `body` (plain text, paragraphs apart by blank
+    /// lines) that best matches the query, with its words marked; empty when
+    /// the body has none of them.
+    ///
+    /// Stemming a whole body for every result would cost more than the
+    /// search itself, so paragraphs are first ranked by a cheap test (words
+    /// sharing their first letters with the query's), and only the likeliest
+    /// few are analyzed.
     pub fn passage(&self, body: &str) -> Vec<Span> {
-        let Some(generator) = self.marker.as_ref().and_then(|m| m.passage.as_ref()) else {
+        let Some(marker) = self.marker.as_ref() else {
             return Vec::new();
         };
-        let snippet = generator.snippet(body);
-        if snippet.is_empty() {
+        let Some(generator) = marker.passage.as_ref() else {
             return Vec::new();
+        };
+        let paragraphs: Vec<&str> = body.split("\n\n").collect();
+        let mut candidates: Vec<(usize, usize)> = paragraphs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let score = words_of(p)
+                    .filter_map(prefix_key)
+                    .filter(|k| marker.prefixes.contains(k))
+                    .count();
+                (score, i)
+            })
+            .filter(|(score, _)| *score > 0)
+            .collect();
+        candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        for &(_, i) in candidates.iter().take(3) {
+            let paragraph = paragraphs[i];
+            let snippet = generator.snippet(paragraph);
+            if snippet.is_empty() {
+                continue;
+            }
+            let mut out = spans(snippet.fragment(), snippet.highlighted());
+            let range = snippet.fragment_range();
+            if (range.start > 0 || i > 0)
+                && let Some(first) = out.first_mut()
+            {
+                first.text.insert_str(0, "… ");
+            }
+            if (range.end < paragraph.len() || i + 1 < paragraphs.len())
+                && let Some(last) = out.last_mut()
+            {
+                last.text.push_str(" …");
+            }
+            return out;
         }
-        let fragment = snippet.fragment();
-        let mut out = spans(fragment, snippet.highlighted());
-        let range = snippet.fragment_range();
-        if range.start > 0
-            && let Some(first) = out.first_mut()
-        {
-            first.text.insert_str(0, "… ");
-        }
-        if range.end < body.len()
-            && let Some(last) = out.last_mut()
-        {
-            last.text.push_str(" …");
-        }
-        out
+        Vec::new()
     }
+}
+
+/// The words of a text, roughly (for [`prefix_key`]).
+fn words_of(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric() && !matches!(c, '\'' | '\u{2019}' | '\u{02BC}'))
+        .filter(|w| !w.is_empty())
+}
+
+/// A word's first three letters, lowercased and with the spelling variants
+/// and Belarusian vowel alternations folded (о/а, я/е), so that inflected
+/// forms share it; `None` for shorter words.
+fn prefix_key(word: &str) -> Option<String> {
+    let folded: String = belarusian::normalize(word)
+        .chars()
+        .map(|c| match c {
+            'о' => 'а',
+            'я' => 'е',
+            c => c,
+        })
+        .take(3)
+        .collect();
+    (folded.chars().count() == 3).then_some(folded)
 }
 
 fn plain(text: &str) -> Vec<Span> {

@@ -25,6 +25,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0006_deliveries.sql"),
     ),
     (7, "bounces", include_str!("../migrations/0007_bounces.sql")),
+    (8, "indexes", include_str!("../migrations/0008_indexes.sql")),
 ];
 
 /// SQLite's `INTEGER PRIMARY KEY` is its row id; PostgreSQL spells an
