@@ -6,6 +6,9 @@ CREATE INDEX editions_week ON editions (week_start, number);
 
 -- The search index compares its stamps with these columns whenever the
 -- site changes: read from this index alone, without the versions' texts
--- (30 ms instead of 160 ms for 30,000 versions).
+-- (26 ms instead of 160 ms for 30,000 versions). It leads with the
+-- commentary so that the visibility checks keep their plan (an index led by
+-- `status` drew SQLite's planner into scanning every published version for
+-- each edition).
 CREATE INDEX commentary_versions_stamp ON commentary_versions
-    (status, id, commentary_id, lang, revision, updated_at, published_at, slug);
+    (commentary_id, status, published_at, id, lang, revision, updated_at, slug);
