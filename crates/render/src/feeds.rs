@@ -45,18 +45,11 @@ fn content_html(item: &FeedItem) -> String {
     let mut html = String::new();
     if !item.lead.is_empty() {
         html.push_str("<p><strong>");
-        html.push_str(&escape(&item.lead));
+        html.push_str(&markdown::escape(&item.lead));
         html.push_str("</strong></p>\n");
     }
     html.push_str(&markdown::to_html(&item.body));
     html
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 fn timestamp(t: i64) -> jiff::Timestamp {

@@ -53,7 +53,7 @@ pub fn to_html(markdown: &str) -> String {
             format!(
                 "<sup class=\"footnote-reference\"><a href=\"#fn-{0}\" id=\"fn-ref-{0}\">{1}</a></sup>",
                 escape_id(&name),
-                html_escape(&name)
+                escape(&name)
             )
             .into(),
         ),
@@ -61,7 +61,7 @@ pub fn to_html(markdown: &str) -> String {
             format!(
                 "<div class=\"footnote-definition\" id=\"fn-{0}\"><sup class=\"footnote-definition-label\">{1}</sup>",
                 escape_id(&name),
-                html_escape(&name)
+                escape(&name)
             )
             .into(),
         ),
@@ -114,11 +114,14 @@ fn escape_id(name: &str) -> String {
         .collect()
 }
 
-fn html_escape(s: &str) -> String {
+/// Text made safe inside HTML or XML, in element content and in quoted
+/// attributes alike.
+pub fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 #[cfg(test)]

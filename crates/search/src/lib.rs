@@ -502,9 +502,29 @@ impl Search {
         Ok(())
     }
 
+    /// How far the indexes are from one segment each without deleted
+    /// documents: (segments beyond one per language, deleted documents).
+    pub fn fragmentation(&self) -> Result<(usize, u64)> {
+        let langs: Vec<Arc<LangIndex>> = match self.langs.read() {
+            Ok(l) => l.values().cloned().collect(),
+            Err(_) => return Err(poisoned()),
+        };
+        let (mut extra, mut deleted) = (0, 0);
+        for index in langs {
+            let metas = index.index.searchable_segment_metas()?;
+            extra += metas.len().saturating_sub(1);
+            deleted += metas
+                .iter()
+                .map(|m| u64::from(m.num_deleted_docs()))
+                .sum::<u64>();
+        }
+        Ok((extra, deleted))
+    }
+
     /// Merges each language's index into one segment without deleted
     /// documents, so that its statistics (and so rankings and "similar"
     /// lists) depend only on what is indexed, not on the order of edits.
+    /// Costs seconds on a large site: the caller picks a quiet moment.
     pub fn compact(&self) -> Result<()> {
         let langs: Vec<Arc<LangIndex>> = match self.langs.read() {
             Ok(l) => l.values().cloned().collect(),

@@ -306,3 +306,17 @@ fn analyzer_speed() {
         );
     }
 }
+
+#[test]
+fn edits_leave_pieces_that_compact_merges() {
+    let s = sample();
+    assert_eq!(s.fragmentation().unwrap(), (0, 0), "one segment per language");
+    let mut changed = doc(6, "en", "Tariffs", "Other text.");
+    changed.stamp = 1;
+    s.apply(&[], vec![changed]).unwrap();
+    let (extra, deleted) = s.fragmentation().unwrap();
+    assert_eq!((extra, deleted), (1, 1), "a new segment and a deleted document");
+    s.compact().unwrap();
+    assert_eq!(s.fragmentation().unwrap(), (0, 0));
+    assert_eq!(found(&s, &query("en", "tariffs")), [6]);
+}

@@ -7,12 +7,9 @@ mod common;
 
 use std::path::Path;
 use std::process::Command;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
 
 use common::{NOW, Site};
 use http::StatusCode;
-use sitrep::config::{Config, SiteArgs};
 use sitrep_core::{Lang, Slug, Status};
 use sitrep_store::testing::TestDb;
 
@@ -23,33 +20,9 @@ const FORMATS: [(&str, &str); 3] = [("xml", "rss"), ("atom", "atom"), ("json", "
 /// The demo site, serving as `BASE` (so every address is absolute).
 async fn site() -> Site {
     let db = TestDb::new().await.expect("a test database");
-    let dir = tempfile::tempdir().unwrap();
-    let args = SiteArgs {
-        data: Some(dir.path().join("data")),
-        database_url: Some(db.url.clone()),
-        config: None,
-    };
-    let mut config = Config::resolve(&args, None).unwrap();
-    config.public_url = BASE.into();
-    let store = sitrep::open_store(&config).await.unwrap();
-    sitrep::demo::load(&store, NOW).await.unwrap();
-    let clock = Arc::new(AtomicI64::new(NOW));
-    let c = clock.clone();
-    let state = sitrep::state(
-        store.clone(),
-        &config,
-        Arc::new(move || c.load(Ordering::SeqCst)),
-    )
-    .unwrap();
-    Site {
-        router: sitrep_web::router(state.clone()),
-        state,
-        db,
-        dir,
-        store,
-        config,
-        clock,
-    }
+    let site = Site::configured(db, |c| c.public_url = BASE.into()).await;
+    sitrep::demo::load(&site.store, NOW).await.unwrap();
+    site
 }
 
 fn lang(code: &str) -> Lang {

@@ -403,14 +403,6 @@ fn translated(
     out
 }
 
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
-}
-
 fn w3c_date(t: i64) -> String {
     jiff::Timestamp::from_second(t)
         .map(|t| {
@@ -427,7 +419,7 @@ fn urlset(entries: &[Entry]) -> String {
     );
     for e in entries {
         s.push_str("<url><loc>");
-        s.push_str(&xml_escape(&e.loc));
+        s.push_str(&sitrep_render::markdown::escape(&e.loc));
         s.push_str("</loc>");
         if let Some(t) = e.lastmod {
             s.push_str("<lastmod>");
@@ -436,9 +428,9 @@ fn urlset(entries: &[Entry]) -> String {
         }
         for (lang, href) in &e.alternates {
             s.push_str("<xhtml:link rel=\"alternate\" hreflang=\"");
-            s.push_str(&xml_escape(lang));
+            s.push_str(&sitrep_render::markdown::escape(lang));
             s.push_str("\" href=\"");
-            s.push_str(&xml_escape(href));
+            s.push_str(&sitrep_render::markdown::escape(href));
             s.push_str("\"/>");
         }
         s.push_str("</url>\n");
@@ -477,7 +469,10 @@ pub async fn sitemap(State(app): App) -> Response {
     );
     for n in 1..=files {
         s.push_str("<sitemap><loc>");
-        s.push_str(&xml_escape(&format!("{}/sitemaps/{n}.xml", app.public_url)));
+        s.push_str(&sitrep_render::markdown::escape(&format!(
+            "{}/sitemaps/{n}.xml",
+            app.public_url
+        )));
         s.push_str("</loc>");
         if let Some(t) = newest {
             s.push_str("<lastmod>");

@@ -39,6 +39,10 @@ pub async fn sync(
     app: &AppState,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<usize, SyncError> {
+    // Nothing changed: no lock, no query (the common case of every search).
+    if app.search.is_synced(app.store.changes().generation()) {
+        return Ok(0);
+    }
     let _one_at_a_time = app.index_lock.lock().await;
     // Read before the database, so a change during the sync leaves the
     // index marked behind rather than wrongly current.
@@ -79,12 +83,36 @@ pub async fn sync(
         let search = app.search.clone();
         tokio::task::spawn_blocking(move || search.apply(&remove, Vec::new())).await??;
     }
-    if total > 0 {
+    // A (re)build leaves one segment per batch: merge them at once. A few
+    // edits wait for `follow` to merge at a quiet moment.
+    if total >= BATCH {
         let search = app.search.clone();
         tokio::task::spawn_blocking(move || search.compact()).await??;
     }
     app.search.set_synced(generation);
     Ok(total)
+}
+
+/// Merges the index to one segment per language when edits have left it in
+/// pieces and the site has been quiet for `QUIET`: searches wait only if a
+/// change arrives during the merge.
+/// Returns whether the index is now whole (merged, or nothing to merge).
+async fn compact_when_quiet(
+    app: &AppState,
+    quiet_since: std::time::Instant,
+) -> Result<bool, SyncError> {
+    const QUIET: std::time::Duration = std::time::Duration::from_secs(5);
+    if quiet_since.elapsed() < QUIET {
+        return Ok(false);
+    }
+    let search = app.search.clone();
+    let (extra, deleted) = tokio::task::spawn_blocking(move || search.fragmentation()).await??;
+    if extra > 0 || deleted > 0 {
+        let _one_at_a_time = app.index_lock.lock().await;
+        let search = app.search.clone();
+        tokio::task::spawn_blocking(move || search.compact()).await??;
+    }
+    Ok(true)
 }
 
 /// [`sync`] for pages: a failure is logged, and the page is shown with the
@@ -116,6 +144,9 @@ pub async fn follow(app: Arc<AppState>) {
     let started = std::time::Instant::now();
     let fresh = app.search.fresh();
     let mut first = true;
+    let mut quiet_since = std::time::Instant::now();
+    // Edits since the last merge.
+    let mut dirty = false;
     while !app.stopping() {
         match sync(&app, &|_, _| {}).await {
             Ok(n) if first && fresh => {
@@ -126,7 +157,18 @@ pub async fn follow(app: Arc<AppState>) {
                 );
                 first = false;
             }
-            Ok(_) => first = false,
+            Ok(n) => {
+                first = false;
+                if n > 0 {
+                    quiet_since = std::time::Instant::now();
+                    dirty = true;
+                } else if dirty {
+                    match compact_when_quiet(&app, quiet_since).await {
+                        Ok(merged) => dirty = !merged,
+                        Err(e) => tracing::warn!(error = %e, "search index not merged; will retry"),
+                    }
+                }
+            }
             Err(e) => tracing::warn!(error = %e, "search index not brought up to date; will retry"),
         }
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;

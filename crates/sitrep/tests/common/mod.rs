@@ -75,13 +75,19 @@ impl Site {
 
     /// A site on a given database.
     pub async fn on(db: TestDb) -> Site {
+        Site::configured(db, |_| {}).await
+    }
+
+    /// A site on a given database, its configuration changed by `configure`.
+    pub async fn configured(db: TestDb, configure: impl FnOnce(&mut Config)) -> Site {
         let dir = tempfile::tempdir().expect("temporary folder");
         let site = SiteArgs {
             data: Some(dir.path().join("data")),
             database_url: Some(db.url.clone()),
             config: None,
         };
-        let config = Config::resolve(&site, None).expect("default config");
+        let mut config = Config::resolve(&site, None).expect("default config");
+        configure(&mut config);
         let store = sitrep::open_store(&config).await.expect("store opens");
         let clock = Arc::new(AtomicI64::new(NOW));
         let c = clock.clone();
