@@ -292,6 +292,8 @@ pub struct Search {
     synced: AtomicU64,
     /// Whether the index started empty (new, or wiped).
     fresh: bool,
+    /// Held while this process uses the folder.
+    lock: Option<std::fs::File>,
 }
 
 fn valid_lang(lang: &str) -> bool {
@@ -312,10 +314,26 @@ impl Search {
             known: Mutex::new(HashMap::new()),
             synced: AtomicU64::new(NEVER),
             fresh: true,
+            lock: None,
         };
         let Some(root) = root else {
             return search;
         };
+        // One process per folder: a second node pointed at the same folder
+        // would index the same versions twice.
+        match claim(root) {
+            Ok(Some(lock)) => search.lock = Some(lock),
+            Ok(None) => {
+                tracing::warn!(folder = %root.display(), "another sitrep process keeps its search index in this folder; this one keeps its own in memory (give each node its own folder with SITREP_INDEX)");
+                search.root = None;
+                return search;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, folder = %root.display(), "the search index folder cannot be used; keeping the index in memory");
+                search.root = None;
+                return search;
+            }
+        }
         match search.open_folder(root) {
             Ok(fresh) => search.fresh = fresh,
             Err(e) => {
@@ -358,6 +376,12 @@ impl Search {
             *k = known;
         }
         Ok(fresh)
+    }
+
+    /// Whether the index lives in memory only (no folder, or the folder is
+    /// another process's).
+    pub fn in_memory(&self) -> bool {
+        self.root.is_none()
     }
 
     /// Whether the index started empty, so the first sync builds it whole.
@@ -944,11 +968,39 @@ fn poisoned() -> SearchError {
 }
 
 /// Removes everything in `root` and marks it with the current format.
-fn wipe(root: &Path) -> Result<()> {
-    if root.exists() {
-        std::fs::remove_dir_all(root)?;
-    }
+const LOCK_FILE: &str = "NODE.lock";
+
+/// Takes the folder for this process (created as needed): `None` when
+/// another process holds it. The lock goes with the process, however it ends.
+fn claim(root: &Path) -> Result<Option<std::fs::File>> {
     std::fs::create_dir_all(root)?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(root.join(LOCK_FILE))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => Err(e.into()),
+    }
+}
+
+/// Removes everything in `root` but the lock, and marks it with the
+/// current format.
+fn wipe(root: &Path) -> Result<()> {
+    std::fs::create_dir_all(root)?;
+    for entry in std::fs::read_dir(root)? {
+        let entry = entry?;
+        if entry.file_name() == LOCK_FILE {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            std::fs::remove_dir_all(entry.path())?;
+        } else {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
     std::fs::write(root.join(FORMAT_FILE), FORMAT)?;
     Ok(())
 }

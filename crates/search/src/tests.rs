@@ -310,13 +310,35 @@ fn analyzer_speed() {
 #[test]
 fn edits_leave_pieces_that_compact_merges() {
     let s = sample();
-    assert_eq!(s.fragmentation().unwrap(), (0, 0), "one segment per language");
+    assert_eq!(
+        s.fragmentation().unwrap(),
+        (0, 0),
+        "one segment per language"
+    );
     let mut changed = doc(6, "en", "Tariffs", "Other text.");
     changed.stamp = 1;
     s.apply(&[], vec![changed]).unwrap();
     let (extra, deleted) = s.fragmentation().unwrap();
-    assert_eq!((extra, deleted), (1, 1), "a new segment and a deleted document");
+    assert_eq!(
+        (extra, deleted),
+        (1, 1),
+        "a new segment and a deleted document"
+    );
     s.compact().unwrap();
     assert_eq!(s.fragmentation().unwrap(), (0, 0));
     assert_eq!(found(&s, &query("en", "tariffs")), [6]);
+}
+
+#[test]
+fn one_process_per_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("index");
+    let first = Search::open(Some(&root));
+    assert!(!first.in_memory());
+    // A second opener in this process stands for another node.
+    let second = Search::open(Some(&root));
+    assert!(second.in_memory(), "the folder is taken");
+    drop(first);
+    let third = Search::open(Some(&root));
+    assert!(!third.in_memory(), "free again once the first has gone");
 }

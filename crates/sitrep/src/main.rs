@@ -504,6 +504,11 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
             init_logs(&config.log);
             let store = sitrep::open_store(&config).await?;
             let state = sitrep::state(store, &config, sitrep_web::system_clock())?;
+            anyhow::ensure!(
+                !state.search.in_memory(),
+                "the search index in {} is in use by a running sitrep (which keeps it up to date by itself); stop it first to rebuild the index",
+                config.index.display()
+            );
             let started = std::time::Instant::now();
             let bar = indicatif::ProgressBar::new(0);
             bar.set_style(
