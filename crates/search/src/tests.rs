@@ -276,37 +276,6 @@ fn an_index_on_disk_survives_reopening_and_corruption() {
     assert_eq!(found(&s, &query("en", "sanctions")), [6]);
 }
 
-/// Not a test: prints how fast each analyzer runs (`cargo test --release
-/// -p sitrep-search -- --ignored --nocapture analyzer_speed`).
-#[test]
-#[ignore]
-fn analyzer_speed() {
-    let samples = [
-        (
-            "be",
-            "Урад абмеркаваў новыя санкцыі і мытныя правілы на ўсходняй мяжы; эканоміка краіны пагоршылася. ",
-        ),
-        (
-            "ru",
-            "Правительство обсуждало новые санкции и таможенные правила на восточной границе; экономика страны ухудшилась. ",
-        ),
-        (
-            "en",
-            "The government discussed new sanctions and customs rules on the eastern border; the economy deteriorated. ",
-        ),
-    ];
-    for (lang, sentence) in samples {
-        let text = sentence.repeat(1_000);
-        let started = std::time::Instant::now();
-        let n = terms(lang, &text).len();
-        let took = started.elapsed();
-        println!(
-            "{lang}: {n} terms in {took:?}, {:.0} ns a term",
-            took.as_nanos() as f64 / n as f64
-        );
-    }
-}
-
 #[test]
 fn edits_leave_pieces_that_compact_merges() {
     let s = sample();
