@@ -1189,4 +1189,16 @@ fn a_damaged_index_is_rebuilt_by_the_server_without_fuss() {
         "the rebuilt index finds the demo's commentary: {page}"
     );
     assert!(page.contains("<mark>"), "{page}");
+
+    // While the node runs, the folder is its own: a rebuild by hand is
+    // refused with a reason, and the node keeps answering.
+    let out = site.cmd().arg("reindex").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "reindex beside a running node: {out:?}"
+    );
+    assert!(stderr.contains("in use by a running sitrep"), "{stderr}");
+    let (status, _) = http_get(server.port(), &query, "");
+    assert_eq!(status, 200);
 }
