@@ -113,14 +113,12 @@ impl Store {
     /// The published versions among `ids`, with their text.
     pub async fn index_rows(&self, ids: &[i64]) -> Result<Vec<IndexRow>> {
         let mut out = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(500) {
-            let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
-            // Ids are integers, written into the statement as such.
+        for chunk in ids.chunks(crate::IN_LIST) {
             let sql = format!(
                 "{}, v.title, v.lead, v.body{FROM}{} AND v.id IN ({}) ORDER BY v.id",
                 stamp_columns!(),
                 indexable!(),
-                list.join(",")
+                crate::id_list(chunk)
             );
             let rows = sqlx::query_as::<_, RowTuple>(sqlx::AssertSqlSafe(sql))
                 .fetch_all(&self.pool)

@@ -44,6 +44,16 @@ pub use staff::{AuditEntry, NewUser, Session, User, normalize_email};
 pub use subscribers::{OutboxMessage, Subscriber, SubscriberFilter, SubscriberStatus};
 pub use write::{NewCommentary, NewEdition, NewVersion, Writer};
 
+/// Ids for an `IN (…)` list, at most [`IN_LIST`] at a time. They are
+/// integers, so they are written into the statement as such: nothing a
+/// reader typed can reach it.
+pub(crate) fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// How many ids one `IN (…)` list holds.
+pub(crate) const IN_LIST: usize = 500;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]

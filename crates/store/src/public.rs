@@ -348,16 +348,14 @@ impl<'a> Public<'a> {
     /// (commentary, author) pairs of the given commentaries, in byline order.
     pub async fn authors_of(&self, commentary_ids: &[i64]) -> Result<Vec<(i64, i64)>> {
         let mut out = Vec::new();
-        for chunk in commentary_ids.chunks(500) {
-            let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
-            // Ids are integers, written into the statement as such.
+        for chunk in commentary_ids.chunks(crate::IN_LIST) {
             let sql = format!(
                 "SELECT ca.commentary_id, ca.author_id FROM commentary_authors ca \
                  WHERE ca.commentary_id IN ({}) AND EXISTS (SELECT 1 FROM commentary_versions v \
                  JOIN commentaries c ON c.id = v.commentary_id \
                  JOIN editions e ON e.id = c.edition_id WHERE c.id = ca.commentary_id AND {}) \
                  ORDER BY ca.commentary_id, ca.position, ca.author_id",
-                list.join(","),
+                crate::id_list(chunk),
                 visible!()
             );
             out.extend(
@@ -407,14 +405,12 @@ impl<'a> Public<'a> {
             return Ok(Vec::new());
         }
         let mut out = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(500) {
-            let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
-            // Ids are integers, written into the statement as such.
+        for chunk in ids.chunks(crate::IN_LIST) {
             let sql = format!(
                 "{}WHERE {} AND {column} IN ({}) ORDER BY c.id, v.id",
                 version_columns!(),
                 visible!(),
-                list.join(",")
+                crate::id_list(chunk)
             );
             let rows = sqlx::query_as::<_, VersionTuple>(sqlx::AssertSqlSafe(sql))
                 .bind(self.now)

@@ -228,6 +228,7 @@ async fn feed(
         .latest_versions(lang, trend.map(|t| t.id), FEED_ITEMS)
         .await?;
     let mut ids: Vec<i64> = rows.iter().map(|v| v.commentary_id).collect();
+    ids.sort_unstable();
     ids.dedup();
     let bylines = public.authors_of(&ids).await?;
     let absolute = |path: &str| format!("{}{}", app.public_url, path);
