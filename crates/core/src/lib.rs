@@ -6,14 +6,17 @@
 //! a `parse` function, so code that holds a `Lang` or a `Slug` knows it is
 //! valid ("parse, don't validate").
 
+pub mod forecast;
 mod lang;
 mod paging;
+mod period;
 mod role;
 mod slug;
 mod week;
 
 pub use lang::{Lang, LangError};
 pub use paging::{PageError, PageNumber, Paging};
+pub use period::{Period, PeriodError};
 pub use role::{Action, Role};
 pub use slug::{Slug, SlugError};
 pub use week::{EditionWeek, WeekError};

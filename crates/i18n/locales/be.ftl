@@ -341,3 +341,55 @@ search-unknown-filter = Адзін з фільтраў называе тэму �
 search-bad-date = Даты пішуцца як год-месяц-дзень, напрыклад 2026-07-03.
 search-unavailable = Пошук зараз недаступны. Паспрабуйце яшчэ раз праз некалькі секунд.
 similar-title = Падобныя каментарыі
+
+## The barometer and charts
+nav-barometer = Барометр
+barometer-title = Барометр
+barometer-intro = Усе тэмы, тыдзень за тыднем. Кожны квадрат — адзін каментарый, яго колер і знак паказваюць ацэнку; націсніце на квадрат, каб прачытаць каментарый.
+barometer-chart-title = Ацэнкі па тэмах і тыднях
+barometer-desc = Табліца з { $trends } тэм за { $weeks } тыдн., { $range }. Кожны зафарбаваны квадрат — адзін каментарый; колер і знак паказваюць ацэнку: трохвугольнік уверх — лепш, уніз — горш, рыска — без зменаў.
+trend-chart-title = Тыдзень за тыднем
+trend-chart-desc = Ацэнкі па тэме «{ $trend }» за { $weeks } тыдн., { $range }. Кожная адзнака — адзін каментарый у радку сваёй ацэнкі; лінія злучае суседнія тыдні.
+chart-summary = { $weeks ->
+    [one] { $weeks } тыдзень: { $range }.
+    [few] { $weeks } тыдні: { $range }.
+   *[many] { $weeks } тыдняў: { $range }.
+}
+chart-empty = За гэты перыяд нічога не апублікавана.
+chart-as-table = Тое ж у выглядзе табліцы
+chart-week = Тыдзень
+chart-assessment = Ацэнка
+chart-commentary = Каментарый
+chart-table-barometer = Ацэнкі па тыднях і тэмах
+chart-table-trend = Ацэнкі па тэме «{ $trend }» па тыднях
+chart-mark = { $week }: { $trend }, { $assessment }. { $title }
+chart-not-public = не апублікаваны
+period-label = Перыяд
+period-weeks = { $weeks ->
+    [one] { $weeks } тыдзень
+    [few] { $weeks } тыдні
+   *[many] { $weeks } тыдняў
+}
+period-all = Усе тыдні
+period-from = З
+period-to = Па
+period-show = Паказаць
+bad-period-date = Даты пішуцца як год-месяц-дзень, напрыклад 2026-01-31.
+bad-period-weeks = Колькасць тыдняў павінна быць ад 1 да { $max } або «all».
+bad-period-order = Перыяд заканчваецца раней, чым пачынаецца.
+ws-nav-barometer = Барометр
+ws-barometer-intro = Усе тыдні, у тым ліку тыя, што чытачы яшчэ не бачаць: пустыя квадраты — неапублікаваныя каментарыі. Квадрат адкрывае каментарый у рэдактары.
+ws-nav-assessments = Шкала ацэнак
+ws-assessments-intro = Прыступкі, з якіх выбіраецца ацэнка каментарыя, па парадку, пачынаючы з лепшай. Тон задае колер і знак прыступкі на барометры.
+ws-tone = Тон
+ws-tone-up2 = Значна лепш
+ws-tone-up1 = Лепш
+ws-tone-0 = Без зменаў
+ws-tone-down1 = Горш
+ws-tone-down2 = Значна горш
+ws-position = Парадак
+ws-field-key = Ключ
+ws-key-taken = Іншая прыступка шкалы ўжо мае гэты ключ.
+ws-label-missing = Дайце прыступцы назву хаця б на адной мове.
+ws-bad-position = Парадак — цэлы лік ад 0 да 1000.
+ws-bad-tone = Выберыце адзін з тонаў са спісу.

@@ -337,3 +337,50 @@ search-unknown-filter = One of the filters names a trend or assessment this site
 search-bad-date = Dates must be written as year-month-day, for example 2026-07-03.
 search-unavailable = Search is not available just now. Please try again in a few seconds.
 similar-title = Similar commentaries
+
+## The barometer and charts
+nav-barometer = Barometer
+barometer-title = Barometer
+barometer-intro = Every trend, week by week. Each square is one commentary, coloured and marked by its assessment; follow a square to read it.
+barometer-chart-title = Assessments by trend and week
+barometer-desc = A grid of { $trends } trends over { $weeks } weeks, { $range }. Each filled square is one commentary; its colour and symbol give the assessment: a triangle pointing up for better, down for worse, a bar for no change.
+trend-chart-title = Week by week
+trend-chart-desc = The assessments of { $trend } over { $weeks } weeks, { $range }. Each mark is one commentary, on the row of its assessment; a line joins consecutive weeks.
+chart-summary = { $weeks ->
+    [one] One week: { $range }.
+   *[other] { $weeks } weeks: { $range }.
+}
+chart-empty = Nothing was published in this period.
+chart-as-table = The same as a table
+chart-week = Week
+chart-assessment = Assessment
+chart-commentary = Commentary
+chart-table-barometer = Assessments by week and trend
+chart-table-trend = Assessments of { $trend } by week
+chart-mark = { $week }: { $trend }, { $assessment }. { $title }
+chart-not-public = not published
+period-label = Period
+period-weeks = { $weeks } weeks
+period-all = All weeks
+period-from = From
+period-to = To
+period-show = Show
+bad-period-date = Dates are written as year-month-day, for example 2026-01-31.
+bad-period-weeks = The number of weeks must be between 1 and { $max }, or “all”.
+bad-period-order = The period ends before it starts.
+ws-nav-barometer = Barometer
+ws-barometer-intro = Every week, including those readers cannot see yet: hollow squares are commentaries not yet published. Squares open the commentary in the editor.
+ws-nav-assessments = Assessment scale
+ws-assessments-intro = The steps a commentary's assessment is chosen from, in order, best first. The tone decides each step's colour and symbol on the barometer.
+ws-tone = Tone
+ws-tone-up2 = Much better
+ws-tone-up1 = Better
+ws-tone-0 = No change
+ws-tone-down1 = Worse
+ws-tone-down2 = Much worse
+ws-position = Order
+ws-field-key = Key
+ws-key-taken = Another step of the scale already has this key.
+ws-label-missing = Give the step a label in at least one language.
+ws-bad-position = The order is a whole number from 0 to 1000.
+ws-bad-tone = Choose one of the tones in the list.

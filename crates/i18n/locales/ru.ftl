@@ -341,3 +341,55 @@ search-unknown-filter = Один из фильтров указывает тем
 search-bad-date = Даты пишутся как год-месяц-день, например 2026-07-03.
 search-unavailable = Поиск сейчас недоступен. Попробуйте ещё раз через несколько секунд.
 similar-title = Похожие комментарии
+
+## The barometer and charts
+nav-barometer = Барометр
+barometer-title = Барометр
+barometer-intro = Все темы, неделя за неделей. Каждый квадрат — один комментарий, его цвет и знак показывают оценку; нажмите на квадрат, чтобы прочитать комментарий.
+barometer-chart-title = Оценки по темам и неделям
+barometer-desc = Таблица из { $trends } тем за { $weeks } нед., { $range }. Каждый закрашенный квадрат — один комментарий; цвет и знак показывают оценку: треугольник вверх — лучше, вниз — хуже, черта — без изменений.
+trend-chart-title = Неделя за неделей
+trend-chart-desc = Оценки по теме «{ $trend }» за { $weeks } нед., { $range }. Каждая отметка — один комментарий в строке своей оценки; линия соединяет соседние недели.
+chart-summary = { $weeks ->
+    [one] { $weeks } неделя: { $range }.
+    [few] { $weeks } недели: { $range }.
+   *[many] { $weeks } недель: { $range }.
+}
+chart-empty = За этот период ничего не опубликовано.
+chart-as-table = То же в виде таблицы
+chart-week = Неделя
+chart-assessment = Оценка
+chart-commentary = Комментарий
+chart-table-barometer = Оценки по неделям и темам
+chart-table-trend = Оценки по теме «{ $trend }» по неделям
+chart-mark = { $week }: { $trend }, { $assessment }. { $title }
+chart-not-public = не опубликован
+period-label = Период
+period-weeks = { $weeks ->
+    [one] { $weeks } неделя
+    [few] { $weeks } недели
+   *[many] { $weeks } недель
+}
+period-all = Все недели
+period-from = С
+period-to = По
+period-show = Показать
+bad-period-date = Даты пишутся как год-месяц-день, например 2026-01-31.
+bad-period-weeks = Число недель должно быть от 1 до { $max } или «all».
+bad-period-order = Период заканчивается раньше, чем начинается.
+ws-nav-barometer = Барометр
+ws-barometer-intro = Все недели, включая те, что читатели ещё не видят: пустые квадраты — неопубликованные комментарии. Квадрат открывает комментарий в редакторе.
+ws-nav-assessments = Шкала оценок
+ws-assessments-intro = Ступени, из которых выбирается оценка комментария, по порядку, начиная с лучшей. Тон задаёт цвет и знак ступени на барометре.
+ws-tone = Тон
+ws-tone-up2 = Намного лучше
+ws-tone-up1 = Лучше
+ws-tone-0 = Без изменений
+ws-tone-down1 = Хуже
+ws-tone-down2 = Намного хуже
+ws-position = Порядок
+ws-field-key = Ключ
+ws-key-taken = Другая ступень шкалы уже использует этот ключ.
+ws-label-missing = Дайте ступени название хотя бы на одном языке.
+ws-bad-position = Порядок — целое число от 0 до 1000.
+ws-bad-tone = Выберите один из тонов в списке.

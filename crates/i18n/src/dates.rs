@@ -16,6 +16,7 @@ use crate::I18nError;
 /// month-day pattern.
 pub struct DateFormats {
     md: FixedCalendarDateTimeFormatter<Gregorian, MD>,
+    md_short: FixedCalendarDateTimeFormatter<Gregorian, MD>,
     ymd: FixedCalendarDateTimeFormatter<Gregorian, YMD>,
     day_first: bool,
 }
@@ -26,17 +27,32 @@ impl DateFormats {
         let locale = Locale::try_from_str(lang.as_str()).map_err(|_| err())?;
         let md = FixedCalendarDateTimeFormatter::try_new((&locale).into(), MD::long())
             .map_err(|_| err())?;
+        let md_short = FixedCalendarDateTimeFormatter::try_new((&locale).into(), MD::short())
+            .map_err(|_| err())?;
         let ymd = FixedCalendarDateTimeFormatter::try_new((&locale).into(), YMD::long())
             .map_err(|_| err())?;
         let probe = Date::try_new_gregorian(2000, 1, 15).map_err(|_| err())?;
         let day_first = md.format(&probe).to_string().starts_with("15");
-        Ok(DateFormats { md, ymd, day_first })
+        Ok(DateFormats {
+            md,
+            md_short,
+            ymd,
+            day_first,
+        })
     }
 
     /// "3 ліпеня 2017 г.", "3 июля 2017 г.", "July 3, 2017".
     pub fn date(&self, d: civil::Date) -> String {
         match gregorian(d) {
             Some(g) => self.ymd.format(&g).to_string(),
+            None => d.to_string(),
+        }
+    }
+
+    /// A day and month in few characters, for chart axes: "03.07", "7/3".
+    pub fn day_month(&self, d: civil::Date) -> String {
+        match gregorian(d) {
+            Some(g) => self.md_short.format(&g).to_string(),
             None => d.to_string(),
         }
     }
@@ -80,6 +96,14 @@ mod tests {
 
     fn d(s: &str) -> civil::Date {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn short_days_for_chart_axes() {
+        let day = d("2017-07-03");
+        assert_eq!(fmt("be").day_month(day), "3.07");
+        assert_eq!(fmt("ru").day_month(day), "03.07");
+        assert_eq!(fmt("en").day_month(day), "7/3");
     }
 
     #[test]

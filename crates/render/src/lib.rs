@@ -4,6 +4,7 @@
 //! view data always renders the same bytes, so pages can be cached,
 //! mirrored as static files and served by any node.
 
+pub mod charts;
 pub mod feeds;
 pub mod markdown;
 pub mod urls;
@@ -18,10 +19,16 @@ use sitrep_core::Lang;
 use sitrep_i18n::{Arg, I18n};
 
 /// The stylesheet every page links to.
-pub const CSS: &str = include_str!("../static/site.css");
+pub const CSS: &str = concat!(
+    include_str!("../static/site.css"),
+    include_str!("../static/charts.css")
+);
 
 /// The workspace's stylesheet.
-pub const WORKSPACE_CSS: &str = include_str!("../static/workspace.css");
+pub const WORKSPACE_CSS: &str = concat!(
+    include_str!("../static/workspace.css"),
+    include_str!("../static/charts.css")
+);
 
 /// The site icon (a small bar chart), so browsers need not ask for /favicon.ico.
 pub const ICON: &str = include_str!("../static/icon.svg");
@@ -29,6 +36,11 @@ pub const ICON: &str = include_str!("../static/icon.svg");
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
     ("macros.html", include_str!("../templates/macros.html")),
+    ("charts.html", include_str!("../templates/charts.html")),
+    (
+        "barometer.html",
+        include_str!("../templates/barometer.html"),
+    ),
     ("home.html", include_str!("../templates/home.html")),
     ("archive.html", include_str!("../templates/archive.html")),
     ("edition.html", include_str!("../templates/edition.html")),
@@ -46,6 +58,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/commentary_article.html"),
     ),
     ("ws_base.html", include_str!("../templates/ws_base.html")),
+    (
+        "ws_barometer.html",
+        include_str!("../templates/ws_barometer.html"),
+    ),
+    (
+        "ws_assessments.html",
+        include_str!("../templates/ws_assessments.html"),
+    ),
     (
         "ws_fields.html",
         include_str!("../templates/ws_fields.html"),

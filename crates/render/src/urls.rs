@@ -30,6 +30,10 @@ pub fn page(lang: Lang, slug: &str) -> String {
     format!("/{lang}/pages/{slug}/")
 }
 
+pub fn barometer(lang: Lang) -> String {
+    format!("/{lang}/barometer")
+}
+
 pub fn search(lang: Lang) -> String {
     format!("/{lang}/search")
 }

@@ -88,7 +88,7 @@ pub struct CommentaryCard {
     pub lead: String,
     pub href: String,
     pub assessment: String,
-    pub assessment_key: String,
+    pub assessment_tone: String,
     pub trend: Option<TrendLink>,
     /// The language the text is in; differs from the page's on fallback.
     pub lang: String,
@@ -153,6 +153,59 @@ pub struct TrendPage {
     pub trend: TrendLink,
     pub commentaries: Vec<CommentaryCard>,
     pub pager: Pager,
+    /// The trend's assessments week by week (on the first page).
+    pub chart: Option<ChartView>,
+    pub period: Option<PeriodView>,
+}
+
+/// A chart with what surrounds it: a sentence saying what it covers, the
+/// legend, and the same data as a table for screen readers and for copying.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChartView {
+    /// None when the period holds no weeks.
+    pub scene: Option<crate::charts::Scene>,
+    pub summary: String,
+    pub legend: Vec<crate::charts::LegendItem>,
+    pub table: DataTable,
+}
+
+/// A table of a chart's data: a header row, then a row per week.
+#[derive(Debug, Clone, Serialize)]
+pub struct DataTable {
+    pub caption: String,
+    pub head: Vec<String>,
+    pub rows: Vec<DataRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DataRow {
+    pub head: TableLink,
+    /// Each cell may hold several entries (two commentaries in one week).
+    pub cells: Vec<Vec<TableLink>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TableLink {
+    pub text: String,
+    pub href: String,
+    /// A short qualifier after the link ("not published").
+    pub note: String,
+}
+
+/// The choice of period above a chart: preset links and a from–to form.
+#[derive(Debug, Clone, Serialize)]
+pub struct PeriodView {
+    pub action: String,
+    pub presets: Vec<NavLink>,
+    pub from: String,
+    pub to: String,
+}
+
+/// `/{lang}/barometer`: every trend, week by week.
+#[derive(Debug, Clone, Serialize)]
+pub struct BarometerPage {
+    pub chart: ChartView,
+    pub period: PeriodView,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -184,7 +237,7 @@ pub struct SearchHit {
     /// The best matching passage of the body, or the lead.
     pub passage: Vec<Span>,
     pub assessment: String,
-    pub assessment_key: String,
+    pub assessment_tone: String,
     pub trend: Option<TrendLink>,
     pub edition: Option<EditionCard>,
 }

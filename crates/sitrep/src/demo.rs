@@ -40,6 +40,7 @@ struct Site {
 #[serde(deny_unknown_fields)]
 struct DemoAssessment {
     key: String,
+    tone: i64,
     label: PerLang<String>,
 }
 
@@ -240,7 +241,9 @@ async fn load_content(
     }
     let mut assessments = HashMap::new();
     for (i, a) in site.assessments.iter().enumerate() {
-        let id = w.assessment(&a.key, i as i64, &texts(&a.label)?).await?;
+        let id = w
+            .assessment(&a.key, i as i64, a.tone, &texts(&a.label)?)
+            .await?;
         assessments.insert(a.key.clone(), id);
     }
     let mut trends = HashMap::new();

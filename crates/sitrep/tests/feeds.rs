@@ -508,6 +508,7 @@ async fn every_page_announces_its_feeds() {
                 "{path} announces /{lang}/feed.{ext}"
             );
         }
+        let path = path.split('?').next().unwrap();
         if path.contains("/trends/") && path.len() > "/xx/trends/".len() {
             let slug = path.trim_end_matches('/').rsplit('/').next().unwrap();
             assert!(

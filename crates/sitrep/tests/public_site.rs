@@ -352,6 +352,7 @@ async fn dates_and_plurals_are_right_on_the_pages() {
         .assessment(
             "unchanged",
             0,
+            0,
             &[(l("en"), "The situation has not changed")],
         )
         .await

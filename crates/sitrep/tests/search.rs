@@ -181,7 +181,14 @@ fn hits(body: &str) -> Vec<Hit> {
             Hit {
                 href: field("<a href=\"", "\""),
                 trend: field("class=\"trend\" href=\"", "\""),
-                assessment: field("class=\"assessment assessment-", "\""),
+                // The demo's scale by the tone its class shows.
+                assessment: match field("class=\"assessment ", "\"").as_str() {
+                    "tone-up1" => "improved",
+                    "tone-0" => "unchanged",
+                    "tone-down1" => "deteriorated",
+                    other => other,
+                }
+                .to_owned(),
                 edition: links(&html)
                     .into_iter()
                     .find(|l| l.contains("/editions/"))

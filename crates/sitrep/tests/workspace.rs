@@ -300,6 +300,10 @@ async fn every_route_allows_exactly_the_roles_it_should() {
         ("GET", "/workspace/pages/1/en", May::Editors),
         ("POST", "/workspace/pages/1/en", May::Editors),
         ("GET", "/workspace/languages", May::Editors),
+        ("GET", "/workspace/barometer", May::All),
+        ("GET", "/workspace/assessments", May::Editors),
+        ("POST", "/workspace/assessments", May::Editors),
+        ("POST", "/workspace/assessments/1", May::Editors),
         ("GET", "/workspace/outbox", May::Editors),
         ("GET", "/workspace/subscribers", May::Editors),
         ("POST", "/workspace/subscribers", May::Editors),
@@ -374,6 +378,10 @@ async fn every_route_allows_exactly_the_roles_it_should() {
                     ("email_at", ""),
                     ("authors", "1"),
                     ("consent", "asked in person"),
+                    ("key", &slug),
+                    ("tone", "0"),
+                    ("position", "3"),
+                    ("label_en", "A step"),
                 ];
                 // The second-factor form's own action.
                 let fields: Vec<(&str, &str)> = fields

@@ -20,6 +20,20 @@ pub struct Assessment {
     pub id: i64,
     pub key: String,
     pub position: i64,
+    /// How the situation moved: 2 much better … 0 no change … -2 much worse.
+    pub tone: i64,
+    pub labels: HashMap<Lang, String>,
+}
+
+/// One step of the likelihood scale forecasts are made on ("likely"), with
+/// its probability and its label in each language.
+#[derive(Debug, Clone)]
+pub struct Likelihood {
+    pub id: i64,
+    pub key: String,
+    /// Whole percent, 0 to 100.
+    pub percent: i64,
+    pub position: i64,
     pub labels: HashMap<Lang, String>,
 }
 
@@ -35,6 +49,7 @@ pub struct Author {
 pub struct Catalog {
     pub trends: Vec<Trend>,
     pub assessments: Vec<Assessment>,
+    pub likelihoods: Vec<Likelihood>,
     pub authors: Vec<Author>,
     /// Site-wide texts (name, tagline, publisher) per key and language.
     pub texts: HashMap<String, HashMap<Lang, String>>,
@@ -63,6 +78,10 @@ impl Catalog {
             .find_map(|l| by_lang.get(l))
             .cloned()
             .unwrap_or_default()
+    }
+
+    pub fn likelihood(&self, id: i64) -> Option<&Likelihood> {
+        self.likelihoods.iter().find(|l| l.id == id)
     }
 
     pub fn author(&self, id: i64) -> Option<&Author> {
@@ -99,16 +118,17 @@ pub(crate) async fn load(pool: &AnyPool) -> Result<Catalog> {
         }
     }
 
-    let mut assessments: Vec<Assessment> = sqlx::query_as::<_, (i64, String, i64)>(
-        "SELECT id, key, position FROM assessments ORDER BY position, id",
+    let mut assessments: Vec<Assessment> = sqlx::query_as::<_, (i64, String, i64, i64)>(
+        "SELECT id, key, position, tone FROM assessments ORDER BY position, id",
     )
     .fetch_all(pool)
     .await?
     .into_iter()
-    .map(|(id, key, position)| Assessment {
+    .map(|(id, key, position, tone)| Assessment {
         id,
         key,
         position,
+        tone,
         labels: HashMap::new(),
     })
     .collect();
@@ -120,6 +140,31 @@ pub(crate) async fn load(pool: &AnyPool) -> Result<Catalog> {
     for (id, code, label) in labels {
         if let Some(a) = assessments.iter_mut().find(|a| a.id == id) {
             a.labels.insert(lang(&code)?, label);
+        }
+    }
+
+    let mut likelihoods: Vec<Likelihood> = sqlx::query_as::<_, (i64, String, i64, i64)>(
+        "SELECT id, key, percent, position FROM likelihoods ORDER BY position, id",
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|(id, key, percent, position)| Likelihood {
+        id,
+        key,
+        percent,
+        position,
+        labels: HashMap::new(),
+    })
+    .collect();
+    let labels = sqlx::query_as::<_, (i64, String, String)>(
+        "SELECT likelihood_id, lang, label FROM likelihood_labels",
+    )
+    .fetch_all(pool)
+    .await?;
+    for (id, code, label) in labels {
+        if let Some(l) = likelihoods.iter_mut().find(|l| l.id == id) {
+            l.labels.insert(lang(&code)?, label);
         }
     }
 
@@ -157,6 +202,7 @@ pub(crate) async fn load(pool: &AnyPool) -> Result<Catalog> {
     Ok(Catalog {
         trends,
         assessments,
+        likelihoods,
         authors,
         texts,
     })

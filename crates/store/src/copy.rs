@@ -35,7 +35,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
     ),
     (
         "assessments",
-        &[("id", Int), ("key", Text), ("position", Int)],
+        &[("id", Int), ("key", Text), ("position", Int), ("tone", Int)],
     ),
     (
         "assessment_labels",
@@ -220,6 +220,64 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("detail", Text),
         ],
     ),
+    (
+        "likelihoods",
+        &[
+            ("id", Int),
+            ("key", Text),
+            ("percent", Int),
+            ("position", Int),
+        ],
+    ),
+    (
+        "likelihood_labels",
+        &[("likelihood_id", Int), ("lang", Text), ("label", Text)],
+    ),
+    (
+        "forecast_sets",
+        &[
+            ("id", Int),
+            ("slug", Text),
+            ("published_at", OptInt),
+            ("created_at", Int),
+            ("updated_at", Int),
+        ],
+    ),
+    (
+        "forecast_set_texts",
+        &[
+            ("set_id", Int),
+            ("lang", Text),
+            ("title", Text),
+            ("intro", Text),
+        ],
+    ),
+    (
+        "forecast_statements",
+        &[
+            ("id", Int),
+            ("set_id", Int),
+            ("trend_id", Int),
+            ("likelihood_id", Int),
+            ("percent", Int),
+            ("due_on", Text),
+            ("position", Int),
+            ("outcome", OptText),
+            ("resolved_at", OptInt),
+            ("resolved_by", OptInt),
+            ("created_at", Int),
+            ("updated_at", Int),
+        ],
+    ),
+    (
+        "forecast_statement_texts",
+        &[
+            ("statement_id", Int),
+            ("lang", Text),
+            ("text", Text),
+            ("note", Text),
+        ],
+    ),
 ];
 
 /// Tables left behind on purpose: sessions and login throttling are
@@ -245,6 +303,9 @@ const IDENTITY_TABLES: &[&str] = &[
     "sends",
     "deliveries",
     "audit_log",
+    "likelihoods",
+    "forecast_sets",
+    "forecast_statements",
 ];
 
 enum Value {

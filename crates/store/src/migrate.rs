@@ -26,6 +26,16 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (7, "bounces", include_str!("../migrations/0007_bounces.sql")),
     (8, "indexes", include_str!("../migrations/0008_indexes.sql")),
+    (
+        9,
+        "barometer",
+        include_str!("../migrations/0009_barometer.sql"),
+    ),
+    (
+        10,
+        "forecasts",
+        include_str!("../migrations/0010_forecasts.sql"),
+    ),
 ];
 
 /// SQLite's `INTEGER PRIMARY KEY` is its row id; PostgreSQL spells an

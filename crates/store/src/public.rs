@@ -63,6 +63,122 @@ pub struct VersionRow {
     pub updated_at: Timestamp,
 }
 
+/// One commentary as the barometer marks it: its week, trend and
+/// assessment, and one language version's address and title.
+#[derive(Debug, Clone)]
+pub struct MarkRow {
+    pub commentary_id: i64,
+    pub edition_id: i64,
+    pub edition_number: i64,
+    pub week_start: String,
+    pub week_end: String,
+    pub trend_id: i64,
+    pub assessment_id: i64,
+    pub lang: Lang,
+    pub slug: String,
+    pub title: String,
+    /// Whether readers can see this version now (always, on the public side).
+    pub public: bool,
+}
+
+type MarkTuple = (
+    i64,
+    i64,
+    i64,
+    String,
+    String,
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    i64,
+);
+
+/// The barometer's columns and order; `$1` is now, `$2`/`$3` the first and
+/// last week start, `$4` a trend (0 for all).
+macro_rules! mark_query {
+    ($filter:expr) => {
+        concat!(
+            "SELECT c.id, e.id, e.number, e.week_start, e.week_end, c.trend_id, c.assessment_id, \
+             v.lang, v.slug, v.title, CASE WHEN ",
+            visible!(),
+            " THEN 1 ELSE 0 END \
+             FROM editions e JOIN commentaries c ON c.edition_id = e.id \
+             JOIN commentary_versions v ON v.commentary_id = c.id \
+             WHERE e.week_start >= $2 AND e.week_start <= $3 AND ($4 = 0 OR c.trend_id = $4) AND ",
+            $filter,
+            " ORDER BY e.week_start, e.number, c.position, c.id, v.id"
+        )
+    };
+}
+
+/// Week starts bounding a period, as the store compares them.
+fn week_bounds(from: Option<jiff::civil::Date>, to: Option<jiff::civil::Date>) -> (String, String) {
+    (
+        from.map_or_else(|| "0000-01-01".to_owned(), |d| d.to_string()),
+        to.map_or_else(|| "9999-12-31".to_owned(), |d| d.to_string()),
+    )
+}
+
+async fn marks(
+    pool: &AnyPool,
+    sql: &'static str,
+    now: Timestamp,
+    from: Option<jiff::civil::Date>,
+    to: Option<jiff::civil::Date>,
+    trend_id: Option<i64>,
+) -> Result<Vec<MarkRow>> {
+    let (from, to) = week_bounds(from, to);
+    let rows = sqlx::query_as::<_, MarkTuple>(sql)
+        .bind(now)
+        .bind(from)
+        .bind(to)
+        .bind(trend_id.unwrap_or(0))
+        .fetch_all(pool)
+        .await?;
+    rows.into_iter()
+        .map(|t| {
+            Ok(MarkRow {
+                commentary_id: t.0,
+                edition_id: t.1,
+                edition_number: t.2,
+                week_start: t.3,
+                week_end: t.4,
+                trend_id: t.5,
+                assessment_id: t.6,
+                lang: lang(&t.7)?,
+                slug: t.8,
+                title: t.9,
+                public: t.10 != 0,
+            })
+        })
+        .collect()
+}
+
+impl crate::Store {
+    /// Every commentary in the editions whose week starts within the
+    /// bounds, published or not, each with all its versions (`public` says
+    /// which readers see now): the editors' barometer.
+    pub async fn desk_marks(
+        &self,
+        now: Timestamp,
+        from: Option<jiff::civil::Date>,
+        to: Option<jiff::civil::Date>,
+        trend_id: Option<i64>,
+    ) -> Result<Vec<MarkRow>> {
+        marks(&self.pool, mark_query!("1 = 1"), now, from, to, trend_id).await
+    }
+
+    /// The start of the latest edition's week, published or not.
+    pub async fn desk_latest_week(&self) -> Result<Option<jiff::civil::Date>> {
+        let latest: Option<String> = sqlx::query_scalar("SELECT MAX(week_start) FROM editions")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(latest.and_then(|d| d.parse().ok()))
+    }
+}
+
 /// One public language version of a static page.
 #[derive(Debug, Clone)]
 pub struct PageRow {
@@ -164,6 +280,10 @@ impl<'a> Public<'a> {
 
     pub fn now(&self) -> Timestamp {
         self.now
+    }
+
+    pub(crate) fn pool(&self) -> &'a AnyPool {
+        self.pool
     }
 
     /// The newest edition with anything public in it.
@@ -437,6 +557,26 @@ impl<'a> Public<'a> {
         .fetch_all(self.pool)
         .await?;
         Ok(ids)
+    }
+
+    /// The public versions of every commentary in the editions whose week
+    /// starts within the bounds (of one trend, or all), by week and then in
+    /// the editions' order: the barometer.
+    pub async fn marks(
+        &self,
+        from: Option<jiff::civil::Date>,
+        to: Option<jiff::civil::Date>,
+        trend_id: Option<i64>,
+    ) -> Result<Vec<MarkRow>> {
+        marks(
+            self.pool,
+            mark_query!(visible!()),
+            self.now,
+            from,
+            to,
+            trend_id,
+        )
+        .await
     }
 
     /// Public versions of static pages; all of them, or those of one slug.

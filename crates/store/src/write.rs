@@ -69,6 +69,12 @@ impl Writer {
     /// Deletes all content and staff (the demo's `--reset`).
     pub async fn clear_content(&mut self) -> Result<()> {
         for table in [
+            "DELETE FROM forecast_statement_texts",
+            "DELETE FROM forecast_statements",
+            "DELETE FROM forecast_set_texts",
+            "DELETE FROM forecast_sets",
+            "DELETE FROM likelihood_labels",
+            "DELETE FROM likelihoods",
             "DELETE FROM commentary_authors",
             "DELETE FROM version_revisions",
             "DELETE FROM commentary_versions",
@@ -137,28 +143,39 @@ impl Writer {
     }
 
     /// A step of the assessment scale with its label per language.
+    /// Adds a step to the assessment scale, or updates the step with this
+    /// key (its place, tone and the labels given; an empty label removes
+    /// that language's).
     pub async fn assessment(
         &mut self,
         key: &str,
         position: i64,
+        tone: i64,
         labels: &[(Lang, &str)],
     ) -> Result<i64> {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO assessments (key, position) VALUES ($1, $2) RETURNING id",
+            "INSERT INTO assessments (key, position, tone) VALUES ($1, $2, $3) \
+             ON CONFLICT (key) DO UPDATE SET position = excluded.position, tone = excluded.tone \
+             RETURNING id",
         )
         .bind(key)
         .bind(position)
+        .bind(tone.clamp(-2, 2))
         .fetch_one(&mut *self.tx)
         .await?;
         for (lang, label) in labels {
-            sqlx::query(
-                "INSERT INTO assessment_labels (assessment_id, lang, label) VALUES ($1, $2, $3)",
-            )
-            .bind(id)
-            .bind(lang.as_str())
-            .bind(*label)
-            .execute(&mut *self.tx)
-            .await?;
+            let sql = if label.is_empty() {
+                "DELETE FROM assessment_labels WHERE assessment_id = $1 AND lang = $2 AND $3 = ''"
+            } else {
+                "INSERT INTO assessment_labels (assessment_id, lang, label) VALUES ($1, $2, $3) \
+                 ON CONFLICT (assessment_id, lang) DO UPDATE SET label = excluded.label"
+            };
+            sqlx::query(sql)
+                .bind(id)
+                .bind(lang.as_str())
+                .bind(*label)
+                .execute(&mut *self.tx)
+                .await?;
         }
         Ok(id)
     }

@@ -25,7 +25,7 @@ async fn fixture() -> Fixture {
         .trend(&Slug::parse("t").unwrap(), 0, &[(en, "T", "")])
         .await
         .unwrap();
-    w.assessment("a", 0, &[(en, "A")]).await.unwrap();
+    w.assessment("a", 0, 0, &[(en, "A")]).await.unwrap();
     w.commit().await.unwrap();
     Fixture {
         _db: db,

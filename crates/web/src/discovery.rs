@@ -335,6 +335,7 @@ async fn entries(app: &AppState) -> Result<Vec<Entry>, PageError> {
     everywhere(&|l| urls::home(l), latest);
     everywhere(&|l| urls::editions(l, 1), latest);
     everywhere(&|l| urls::trends(l), None);
+    everywhere(&|l| urls::barometer(l), latest);
     for t in &catalog.trends {
         everywhere(&|l| urls::trend(l, &t.slug, 1), None);
     }

@@ -10,6 +10,8 @@ pub enum PageError {
     BadPageNumber(#[from] PageNumberError),
     #[error("bad request: {0}")]
     BadRequest(String),
+    #[error("bad period: {0}")]
+    BadPeriod(#[from] sitrep_core::PeriodError),
     #[error(transparent)]
     Store(#[from] sitrep_store::StoreError),
     #[error(transparent)]
@@ -22,7 +24,9 @@ impl PageError {
     pub fn status(&self) -> StatusCode {
         match self {
             PageError::NotFound => StatusCode::NOT_FOUND,
-            PageError::BadPageNumber(_) | PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            PageError::BadPageNumber(_) | PageError::BadRequest(_) | PageError::BadPeriod(_) => {
+                StatusCode::BAD_REQUEST
+            }
             PageError::Store(e) if e.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
             PageError::SearchUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             PageError::Store(_) | PageError::Render(_) => StatusCode::INTERNAL_SERVER_ERROR,

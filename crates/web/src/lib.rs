@@ -9,6 +9,7 @@
 //! - Public responses carry a strict Content-Security-Policy; pages contain
 //!   no script and load nothing from another origin.
 
+mod barometer;
 mod discovery;
 mod error;
 mod form;
@@ -294,6 +295,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/{lang}/trends/{slug}/", get(pages::trend))
         .route("/{lang}/pages/{slug}/", get(pages::static_page))
         .route("/{lang}/search", get(search::page))
+        .route("/{lang}/barometer", get(barometer::page))
         .route("/sitemap.xml", get(discovery::sitemap))
         .route("/sitemaps/{file}", get(discovery::sitemap_part))
         .route("/robots.txt", get(discovery::robots))

@@ -19,7 +19,7 @@ use crate::views::{Ctx, Section};
 use crate::{AppState, LANG_COOKIE, PageError};
 
 type App = State<Arc<AppState>>;
-type Params = Result<Query<Vec<(String, String)>>, QueryRejection>;
+pub(crate) type Params = Result<Query<Vec<(String, String)>>, QueryRejection>;
 /// `/{lang}/things/{item}/`: the item's segment, if the path decoded.
 type Item = Result<Path<(String, String)>, PathRejection>;
 
@@ -486,7 +486,14 @@ async fn trend_page(
     slug: &str,
     params: Params,
 ) -> Result<Response, PageError> {
-    let page = page_number(params)?;
+    let Query(pairs) = params.map_err(|e| PageError::BadRequest(e.body_text()))?;
+    let page = PageNumber::parse(
+        pairs
+            .iter()
+            .find(|(k, _)| k == "page")
+            .map(|(_, v)| v.as_str()),
+    )?;
+    let period = crate::barometer::period(&pairs)?;
     let ctx = Ctx::load(app, lang, now).await?;
     let Some(t) = ctx.catalog.trend_by_slug(slug) else {
         return Err(PageError::NotFound);
@@ -505,6 +512,21 @@ async fn trend_page(
         .into_iter()
         .map(|(v, fb)| ctx.card(v, fb, true))
         .collect();
+    // The chart shows on the first page, over the period asked for.
+    let (chart, period_view) = if paging.page == 1 {
+        let latest = ctx.latest.as_ref().and_then(|e| e.week_start.parse().ok());
+        let bounds = period.bounds(latest);
+        let marks = public.marks(bounds.0, bounds.1, None).await?;
+        let chart =
+            crate::barometer::trend_chart(&ctx, t, &marks, &crate::barometer::Links::public(lang));
+        let base = urls::trend(lang, slug, 1);
+        (
+            Some(chart),
+            Some(crate::barometer::period_view(&ctx, &base, period, bounds)),
+        )
+    } else {
+        (None, None)
+    };
     let link = ctx.trend_link(t, Some(total));
     let n = paging.page;
     let mut chrome = ctx.chrome(
@@ -523,6 +545,8 @@ async fn trend_page(
             trend: link,
             commentaries,
             pager,
+            chart,
+            period: period_view,
         },
     )?)
 }
@@ -672,7 +696,11 @@ pub(crate) fn html(body: String) -> Result<Response, PageError> {
         .into_response())
 }
 
-async fn finish(app: &AppState, lang: Lang, result: Result<Response, PageError>) -> Response {
+pub(crate) async fn finish(
+    app: &AppState,
+    lang: Lang,
+    result: Result<Response, PageError>,
+) -> Response {
     match result {
         Ok(response) => response,
         Err(e) => error_page(app, lang, e).await,
@@ -695,6 +723,10 @@ pub(crate) async fn error_page(app: &AppState, lang: Lang, error: PageError) -> 
                 "bad-page-number",
                 &[("max", i64::from(PageNumber::MAX).into())],
             ),
+        ),
+        PageError::BadPeriod(e) => (
+            "bad-request-title",
+            crate::barometer::period_error(app, lang, e),
         ),
         PageError::BadRequest(reason) => (
             "bad-request-title",

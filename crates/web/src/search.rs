@@ -417,7 +417,7 @@ async fn search_page(
                 href: card.href,
                 passage: spans(passage),
                 assessment: card.assessment,
-                assessment_key: card.assessment_key,
+                assessment_tone: card.assessment_tone,
                 trend: card.trend,
                 edition: card.edition,
             });

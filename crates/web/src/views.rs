@@ -29,6 +29,7 @@ pub enum Section<'s> {
     Home,
     Editions,
     Trends,
+    Barometer,
     Page(&'s str),
     None,
 }
@@ -45,6 +46,20 @@ impl<'a> Ctx<'a> {
             catalog,
             latest,
             pages,
+            now,
+            fallbacks: app.fallback_order(),
+        })
+    }
+
+    /// A context for the workspace: the catalog in the staff member's
+    /// language, without the public site's lists.
+    pub async fn desk(app: &'a AppState, lang: Lang, now: Timestamp) -> Result<Ctx<'a>, PageError> {
+        Ok(Ctx {
+            app,
+            lang,
+            catalog: app.catalog().await?,
+            latest: None,
+            pages: Vec::new(),
             now,
             fallbacks: app.fallback_order(),
         })
@@ -125,6 +140,11 @@ impl<'a> Ctx<'a> {
                 label: self.t("nav-trends"),
                 href: urls::trends(self.lang),
                 current: section == Section::Trends,
+            },
+            NavLink {
+                label: self.t("nav-barometer"),
+                href: urls::barometer(self.lang),
+                current: section == Section::Barometer,
             },
         ];
         for page in self.pick_pages(&self.pages) {
@@ -243,7 +263,8 @@ impl<'a> Ctx<'a> {
             assessment: assessment
                 .and_then(|a| self.pick_name(&a.labels).cloned())
                 .unwrap_or_default(),
-            assessment_key: assessment.map(|a| a.key.clone()).unwrap_or_default(),
+            assessment_tone: sitrep_render::charts::tone_class(assessment.map_or(0, |a| a.tone))
+                .into(),
             trend: self
                 .catalog
                 .trend(v.trend_id)

@@ -501,7 +501,7 @@ async fn editor_page(
         .and_then(|cat| cat.assessment(c.assessment_id))
         .map(|a| {
             (
-                a.key.clone(),
+                sitrep_render::charts::tone_class(a.tone),
                 a.labels
                     .get(&vlang)
                     .or_else(|| a.labels.values().next())
@@ -543,7 +543,7 @@ async fn editor_page(
         "is_translation": version.map_or(source.is_some(), |v| v.source_lang.is_some()),
         "source": source.filter(|s| s.lang != vlang).map(|s| json!({"lang": s.lang.as_str(), "name": app.i18n.endonym(s.lang), "title": s.title, "lead": s.lead, "body": s.body})),
         "form": {"slug": slug, "title": title, "lead": lead, "body": body, "base": base},
-        "preview": {"title": title, "lead": lead, "body": body, "assessment": assessment.1, "assessment_key": assessment.0, "trend": null, "fallback": false, "lang": vlang.as_str()},
+        "preview": {"title": title, "lead": lead, "body": body, "assessment": assessment.1, "assessment_tone": assessment.0, "trend": null, "fallback": false, "lang": vlang.as_str()},
         "conflict": conflict.map(|v| json!({"title": v.title, "lead": v.lead, "body": v.body, "revision": v.revision})),
         "statuses": statuses,
         "versions": versions,

@@ -12,6 +12,7 @@
 // A ready response is the natural error of a handler step here.
 #![allow(clippy::result_large_err)]
 
+mod charts;
 mod delivery;
 mod editions;
 mod editor;
@@ -63,6 +64,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(editor::router())
         .merge(editions::router())
         .merge(delivery::router())
+        .merge(charts::router())
         .merge(lists::router())
         .merge(upload::router())
         .merge(outbox::router())
@@ -82,6 +84,7 @@ pub(crate) fn page(
         Some(s) => {
             let mut items =
                 vec![json!({"href": "/workspace/", "label": app.i18n.t(lang, "ws-nav-dashboard")})];
+            items.push(json!({"href": "/workspace/barometer", "label": app.i18n.t(lang, "ws-nav-barometer")}));
             if s.user.role.may(Action::ManageEditions) {
                 items.push(json!({"href": "/workspace/editions", "label": app.i18n.t(lang, "ws-nav-editions")}));
                 items.push(json!({"href": "/workspace/outbox", "label": app.i18n.t(lang, "ws-nav-outbox")}));
@@ -90,6 +93,7 @@ pub(crate) fn page(
             if s.user.role.may(Action::ManageContentLists) {
                 for (href, id) in [
                     ("/workspace/trends", "ws-nav-trends"),
+                    ("/workspace/assessments", "ws-nav-assessments"),
                     ("/workspace/authors", "ws-nav-authors"),
                     ("/workspace/pages", "ws-nav-pages"),
                     ("/workspace/languages", "ws-nav-languages"),
