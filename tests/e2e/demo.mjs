@@ -124,6 +124,32 @@ async function round({ label, javaScriptEnabled, lang, langName }, profileDir, c
       await follow(page, first);
       return pathOf(page).startsWith(`/${lang}/commentaries/`) || pathOf(page);
     });
+
+    // The barometer, from the menu: an SVG grid whose squares open their
+    // commentaries.
+    const barometer = page.locator('nav.site-nav a', { hasText: { be: 'Барометр', ru: 'Барометр', en: 'Barometer' }[lang] });
+    await check(t('the menu links the barometer'), () => follow(page, barometer.first()));
+    await check(t('the barometer draws its grid'), async () => {
+      const cells = await page.locator('svg.chart a g.cell').count();
+      return cells > 0 || 'no linked cells';
+    });
+    await check(t('a square of the grid opens its commentary'), async () => {
+      await follow(page, page.locator('svg.chart a:has(g.cell)').first());
+      return pathOf(page).startsWith(`/${lang}/commentaries/`) || pathOf(page);
+    });
+
+    // Request analysis from the footer: fill in the form and send it.
+    await check(t('the footer links the request form'), () =>
+      follow(page, page.locator('footer a[href$="/request"]').first()),
+    );
+    await page.fill('#request-name', 'Test Reader');
+    await page.fill('#request-email', `reader-${javaScriptEnabled ? 'js' : 'nojs'}@example.org`);
+    await page.selectOption('#request-topic', 'economy');
+    await page.fill('#request-question', 'What is the outlook for the krona?');
+    await check(t('sending the request thanks the reader'), async () => {
+      await Promise.all([page.waitForLoadState('load'), page.locator('.request-form button[type="submit"]').click()]);
+      return (await page.locator('[role="status"]').count()) === 1 || 'no thanks';
+    });
   } catch (err) {
     if (!(err instanceof RoundAborted)) report(false, t('round ran to the end'), err?.stack ?? String(err));
   }

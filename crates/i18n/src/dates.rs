@@ -1,13 +1,16 @@
 use icu_calendar::{Date, Gregorian};
 use icu_datetime::FixedCalendarDateTimeFormatter;
 use icu_datetime::fieldsets::{MD, YMD};
+use icu_decimal::DecimalFormatter;
+use icu_decimal::input::Decimal;
 use icu_locale_core::Locale;
 use jiff::civil;
 use sitrep_core::Lang;
 
 use crate::I18nError;
 
-/// Long-form dates and date ranges in one language, from CLDR data.
+/// Long-form dates, date ranges and decimal numbers in one language, from
+/// CLDR data.
 ///
 /// ICU4X formats a single date and a month with its day correctly in every
 /// language ("3 ліпеня", "3 июля", "July 3"); its range formatter is not
@@ -18,6 +21,7 @@ pub struct DateFormats {
     md: FixedCalendarDateTimeFormatter<Gregorian, MD>,
     md_short: FixedCalendarDateTimeFormatter<Gregorian, MD>,
     ymd: FixedCalendarDateTimeFormatter<Gregorian, YMD>,
+    decimal: DecimalFormatter,
     day_first: bool,
 }
 
@@ -31,12 +35,15 @@ impl DateFormats {
             .map_err(|_| err())?;
         let ymd = FixedCalendarDateTimeFormatter::try_new((&locale).into(), YMD::long())
             .map_err(|_| err())?;
+        let decimal =
+            DecimalFormatter::try_new((&locale).into(), Default::default()).map_err(|_| err())?;
         let probe = Date::try_new_gregorian(2000, 1, 15).map_err(|_| err())?;
         let day_first = md.format(&probe).to_string().starts_with("15");
         Ok(DateFormats {
             md,
             md_short,
             ymd,
+            decimal,
             day_first,
         })
     }
@@ -47,6 +54,16 @@ impl DateFormats {
             Some(g) => self.ymd.format(&g).to_string(),
             None => d.to_string(),
         }
+    }
+
+    /// A number with exactly `digits` decimals (halves rounded away from
+    /// zero): "0.190" in English, "0,190" in Belarusian.
+    pub fn number(&self, value: f64, digits: u8) -> String {
+        let scale = 10f64.powi(i32::from(digits));
+        let mut d = Decimal::from((value * scale).round() as i64);
+        d.multiply_pow10(-i16::from(digits));
+        d.absolute.pad_end(-i16::from(digits));
+        self.decimal.format(&d).to_string()
     }
 
     /// A day and month in few characters, for chart axes: "03.07", "7/3".
@@ -96,6 +113,14 @@ mod tests {
 
     fn d(s: &str) -> civil::Date {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn numbers_in_three_languages() {
+        assert_eq!(fmt("en").number(0.19, 3), "0.190");
+        assert_eq!(fmt("ru").number(0.19, 3), "0,190");
+        assert_eq!(fmt("be").number(0.0625, 3), "0,063");
+        assert_eq!(fmt("en").number(1234.5, 1), "1,234.5");
     }
 
     #[test]

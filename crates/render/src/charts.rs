@@ -408,6 +408,119 @@ fn flush(shapes: &mut Vec<Shape>, run: &mut Vec<String>) {
     run.clear();
 }
 
+/// One point of a calibration chart: a probability used, the share of its
+/// statements that happened, how many there were.
+#[derive(Debug, Clone)]
+pub struct CalibrationPoint {
+    /// Forecast probability, 0 to 1.
+    pub predicted: f64,
+    /// Share that happened, 0 to 1.
+    pub observed: f64,
+    pub count: usize,
+    pub label: String,
+}
+
+/// The calibration chart's plotting square and margins.
+const PLOT: f64 = 240.0;
+const PLOT_LEFT: f64 = 66.0;
+const PLOT_BOTTOM: f64 = 44.0;
+
+/// Forecast probability against observed frequency: a dashed diagonal for
+/// perfect calibration, a point per probability sized by its count. `tick`
+/// writes a probability as an axis label ("25%").
+pub fn calibration(
+    id: &str,
+    title: String,
+    desc: String,
+    axes: (&str, &str),
+    tick: &dyn Fn(u8) -> String,
+    points: &[CalibrationPoint],
+) -> Scene {
+    let (x0, y0) = (PLOT_LEFT, PAD + PLOT);
+    let at = |p: f64, o: f64| (x0 + p.clamp(0.0, 1.0) * PLOT, y0 - o.clamp(0.0, 1.0) * PLOT);
+    let mut shapes = Vec::new();
+    for step in 0..=4u8 {
+        let v = f64::from(step) / 4.0;
+        let (x, y) = at(v, v);
+        shapes.push(Shape::Line {
+            x1: n(x0),
+            y1: n(y),
+            x2: n(x0 + PLOT),
+            y2: n(y),
+            class: "guide".into(),
+        });
+        shapes.push(Shape::Line {
+            x1: n(x),
+            y1: n(y0),
+            x2: n(x),
+            y2: n(PAD),
+            class: "guide".into(),
+        });
+        let label = tick(step * 25);
+        shapes.push(text(n(x), n(y0 + 16.0), &label, "middle"));
+        shapes.push(text(n(x0 - 6.0), n(y + 4.0), &label, "end"));
+    }
+    shapes.push(Shape::Line {
+        x1: n(x0),
+        y1: n(y0),
+        x2: n(x0 + PLOT),
+        y2: n(PAD),
+        class: "diagonal".into(),
+    });
+    shapes.push(text(n(x0 + PLOT / 2.0), n(y0 + 36.0), axes.0, "middle"));
+    shapes.push(Shape::Text {
+        x: n(6.0),
+        y: n(PAD),
+        text: axes.1.to_owned(),
+        anchor: "start",
+        class: "axis vertical".into(),
+        href: String::new(),
+        full: String::new(),
+    });
+    for p in points {
+        let (cx, cy) = at(p.predicted, p.observed);
+        // Rounded first, so that the two half circles meet exactly.
+        let r = ((3.0 + (p.count as f64).sqrt() * 2.0).min(14.0) * 10.0).round() / 10.0;
+        shapes.push(Shape::Mark {
+            x: n(cx),
+            y: n(cy),
+            w: String::new(),
+            h: String::new(),
+            d: format!(
+                "M{} {}a{r} {r} 0 1 0 {} 0a{r} {r} 0 1 0 {} 0Z",
+                n(cx - r),
+                n(cy),
+                n(2.0 * r),
+                n(-2.0 * r),
+                r = n(r)
+            ),
+            class: "dot".into(),
+            href: String::new(),
+            label: p.label.clone(),
+        });
+    }
+    Scene {
+        id: id.to_owned(),
+        width: n(x0 + PLOT + PAD + 16.0),
+        height: n(y0 + PLOT_BOTTOM),
+        title,
+        desc,
+        shapes,
+    }
+}
+
+fn text(x: String, y: String, t: &str, anchor: &'static str) -> Shape {
+    Shape::Text {
+        x,
+        y,
+        text: t.to_owned(),
+        anchor,
+        class: "axis".into(),
+        href: String::new(),
+        full: String::new(),
+    }
+}
+
 /// A legend entry: a tone's symbol and its label.
 #[derive(Debug, Clone, Serialize)]
 pub struct LegendItem {
@@ -566,6 +679,66 @@ mod tests {
         // so columns start at 60 and centres at 72; rows are 28 high from 8.
         assert_eq!(traces, ["72,22 96,50", "144,78 168,78"]);
         assert_eq!(marks(&scene).len(), 4);
+    }
+
+    #[test]
+    fn calibration_points_sit_at_probability_and_frequency() {
+        let points = [
+            CalibrationPoint {
+                predicted: 0.75,
+                observed: 2.0 / 3.0,
+                count: 3,
+                label: "likely".into(),
+            },
+            CalibrationPoint {
+                predicted: 0.25,
+                observed: 0.25,
+                count: 4,
+                label: "unlikely".into(),
+            },
+        ];
+        let scene = calibration(
+            "c",
+            "t".into(),
+            "d".into(),
+            ("p", "o"),
+            &|p| format!("{p}%"),
+            &points,
+        );
+        let dots: Vec<(&str, &str)> = scene
+            .shapes
+            .iter()
+            .filter_map(|s| match s {
+                Shape::Mark { d, label, .. } => Some((d.as_str(), label.as_str())),
+                _ => None,
+            })
+            .collect();
+        // x = 66 + 0.75 × 240 = 246; y = 248 − ⅔ × 240 = 88; r = 3 + √3 × 2 ≈ 6.5.
+        assert_eq!(
+            dots[0],
+            (
+                "M239.5 88a6.5 6.5 0 1 0 13 0a6.5 6.5 0 1 0 -13 0Z",
+                "likely"
+            )
+        );
+        // x = 66 + 60 = 126; y = 248 − 60 = 188; r = 3 + 2 × 2 = 7.
+        assert_eq!(
+            dots[1],
+            ("M119 188a7 7 0 1 0 14 0a7 7 0 1 0 -14 0Z", "unlikely")
+        );
+        let ticks: Vec<&str> = scene
+            .shapes
+            .iter()
+            .filter_map(|s| match s {
+                Shape::Text {
+                    text,
+                    anchor: "middle",
+                    ..
+                } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(ticks, ["0%", "25%", "50%", "75%", "100%", "p"]);
     }
 
     #[test]

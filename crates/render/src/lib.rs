@@ -41,6 +41,18 @@ const TEMPLATES: &[(&str, &str)] = &[
         "barometer.html",
         include_str!("../templates/barometer.html"),
     ),
+    (
+        "forecasts.html",
+        include_str!("../templates/forecasts.html"),
+    ),
+    (
+        "forecast_set.html",
+        include_str!("../templates/forecast_set.html"),
+    ),
+    (
+        "track_record.html",
+        include_str!("../templates/track_record.html"),
+    ),
     ("home.html", include_str!("../templates/home.html")),
     ("archive.html", include_str!("../templates/archive.html")),
     ("edition.html", include_str!("../templates/edition.html")),
@@ -62,9 +74,23 @@ const TEMPLATES: &[(&str, &str)] = &[
         "ws_barometer.html",
         include_str!("../templates/ws_barometer.html"),
     ),
+    ("request.html", include_str!("../templates/request.html")),
+    ("ws_scale.html", include_str!("../templates/ws_scale.html")),
     (
-        "ws_assessments.html",
-        include_str!("../templates/ws_assessments.html"),
+        "ws_requests.html",
+        include_str!("../templates/ws_requests.html"),
+    ),
+    (
+        "ws_request.html",
+        include_str!("../templates/ws_request.html"),
+    ),
+    (
+        "ws_forecasts.html",
+        include_str!("../templates/ws_forecasts.html"),
+    ),
+    (
+        "ws_forecast_set.html",
+        include_str!("../templates/ws_forecast_set.html"),
     ),
     (
         "ws_fields.html",

@@ -34,6 +34,22 @@ pub fn barometer(lang: Lang) -> String {
     format!("/{lang}/barometer")
 }
 
+pub fn forecasts(lang: Lang) -> String {
+    format!("/{lang}/forecasts/")
+}
+
+pub fn forecast_set(lang: Lang, slug: &str) -> String {
+    format!("/{lang}/forecasts/{slug}/")
+}
+
+pub fn track_record(lang: Lang) -> String {
+    format!("/{lang}/track-record/")
+}
+
+pub fn request(lang: Lang) -> String {
+    format!("/{lang}/request")
+}
+
 pub fn search(lang: Lang) -> String {
     format!("/{lang}/search")
 }

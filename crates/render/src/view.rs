@@ -282,3 +282,64 @@ pub struct SearchPage {
     pub without_filters: Option<String>,
     pub elsewhere: Vec<ElsewhereLink>,
 }
+
+/// A forecast set in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct ForecastSetCard {
+    pub title: String,
+    pub intro: String,
+    pub href: String,
+    /// "12 statements, 5 resolved".
+    pub count: String,
+    pub published: String,
+    pub lang: String,
+    pub fallback: bool,
+}
+
+/// `/{lang}/forecasts/`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ForecastsPage {
+    pub sets: Vec<ForecastSetCard>,
+    pub track_href: String,
+}
+
+/// One statement as readers see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatementView {
+    pub text: String,
+    pub lang: String,
+    pub fallback: bool,
+    /// "Likely (75%)".
+    pub likelihood: String,
+    /// "By 30 June 2027".
+    pub due: String,
+    pub outcome: String,
+    /// happened, not-happened, unclear, due (being checked) or open.
+    pub outcome_class: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatementGroup {
+    pub trend: TrendLink,
+    pub statements: Vec<StatementView>,
+}
+
+/// `/{lang}/forecasts/{slug}/`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ForecastSetPage {
+    pub set: ForecastSetCard,
+    /// The Brier score of its resolved statements, in words; empty if none.
+    pub score: String,
+    pub groups: Vec<StatementGroup>,
+    pub track_href: String,
+}
+
+/// `/{lang}/track-record/`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrackRecordPage {
+    pub overall: String,
+    pub by_trend: DataTable,
+    pub calibration: ChartView,
+    pub sets: Vec<ForecastSetCard>,
+}

@@ -22,6 +22,8 @@ const EDITIONS: &[&str] = &[
     include_str!("../demo/editions/04.toml"),
 ];
 
+const FORECASTS: &str = include_str!("../demo/forecasts.toml");
+
 type PerLang<T> = BTreeMap<String, T>;
 
 #[derive(Deserialize)]
@@ -72,6 +74,35 @@ struct DemoPage {
 struct PageText {
     title: String,
     body: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoForecasts {
+    sets: Vec<DemoSet>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoSet {
+    slug: Slug,
+    /// Unpublished when absent.
+    published_days_ago: Option<i64>,
+    title: PerLang<String>,
+    intro: PerLang<String>,
+    statements: Vec<DemoStatement>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoStatement {
+    trend: String,
+    likelihood: String,
+    due_in_days: i64,
+    outcome: Option<String>,
+    text: PerLang<String>,
+    #[serde(default)]
+    note: PerLang<String>,
 }
 
 #[derive(Deserialize)]
@@ -136,6 +167,73 @@ pub const DEMO_LOGINS: &[(&str, sitrep_core::Role, &str, Option<&str>)] = &[
 pub const DEMO_PASSWORD: &str = "varesia-demo";
 
 /// Creates the demo's staff accounts.
+/// Two analysis requests in the workspace inbox: one just in, one an
+/// analyst is working on.
+async fn add_requests(store: &Store, now: Timestamp) -> anyhow::Result<()> {
+    let catalog = store.catalog().await?;
+    let trend = |slug: &str| catalog.trend_by_slug(slug).map(|t| t.id);
+    let users = store.users().await?;
+    let analyst = users.iter().find(|u| u.role == sitrep_core::Role::Author);
+    let editor = users.iter().find(|u| u.role == sitrep_core::Role::Editor);
+    let mut w = store.writer().await?;
+    w.add_request(
+        &sitrep_store::NewRequest {
+            name: "Jonas Berg",
+            email: "jonas.berg@newsdesk.example",
+            organisation: "Nordic Newsdesk",
+            trend_id: trend("foreign-policy"),
+            question: "How likely is Varesia to reopen the northern border crossings before the winter, and what would the government ask for in return?",
+            lang: lang_of("en")?,
+        },
+        now - 2 * 3600,
+    )
+    .await?;
+    let id = w
+        .add_request(
+            &sitrep_store::NewRequest {
+                name: "Марына Ліс",
+                email: "maryna@fond.example",
+                organisation: "",
+                trend_id: trend("society"),
+                question: "Ці ёсць даныя пра тое, колькі настаўнікаў звольнілася пасля летніх праверак?",
+                lang: lang_of("be")?,
+            },
+            now - 3 * 86_400,
+        )
+        .await?;
+    w.set_request_state(id, sitrep_store::RequestState::Accepted, now - 2 * 86_400)
+        .await?;
+    w.add_request_event(
+        id,
+        editor.map(|u| u.id),
+        "state",
+        "accepted",
+        now - 2 * 86_400,
+    )
+    .await?;
+    if let Some(a) = analyst {
+        w.assign_request(id, Some(a.id), now - 2 * 86_400).await?;
+        w.add_request_event(
+            id,
+            editor.map(|u| u.id),
+            "assign",
+            &a.name,
+            now - 2 * 86_400,
+        )
+        .await?;
+    }
+    w.add_request_event(
+        id,
+        analyst.map(|u| u.id),
+        "note",
+        "Regional education offices publish staffing figures each quarter; the autumn figures are due next week.",
+        now - 86_400,
+    )
+    .await?;
+    w.commit().await?;
+    Ok(())
+}
+
 async fn add_logins(store: &Store, default_lang: Lang, now: Timestamp) -> anyhow::Result<()> {
     let hash = sitrep_auth::hash_password(DEMO_PASSWORD)?;
     let authors = store.catalog().await?.authors;
@@ -170,6 +268,61 @@ pub fn last_full_week_end(today: Date) -> Date {
         other => i64::from(other.to_monday_zero_offset()) + 1,
     };
     today - back.days()
+}
+
+/// The demo's forecast sets, dated from `today`.
+async fn write_forecasts(
+    w: &mut sitrep_store::Writer,
+    forecasts: &DemoForecasts,
+    now: Timestamp,
+    today: Date,
+    trends: &HashMap<String, i64>,
+    likelihoods: &HashMap<String, (i64, i64)>,
+) -> anyhow::Result<()> {
+    for set in &forecasts.sets {
+        let id = w.add_forecast_set(set.slug.as_str(), now).await?;
+        let titles: Vec<(Lang, &str, &str)> = set
+            .title
+            .iter()
+            .map(|(code, title)| {
+                let intro = set.intro.get(code).map(String::as_str).unwrap_or("");
+                Ok((lang_of(code)?, title.as_str(), intro))
+            })
+            .collect::<anyhow::Result<_>>()?;
+        let published = set.published_days_ago.map(|d| now - d * 86_400);
+        w.set_forecast_set(id, published, &titles, now).await?;
+        for (position, s) in set.statements.iter().enumerate() {
+            let trend_id = *trends
+                .get(&s.trend)
+                .ok_or_else(|| anyhow!("demo: unknown trend {}", s.trend))?;
+            let (likelihood_id, percent) = *likelihoods
+                .get(&s.likelihood)
+                .ok_or_else(|| anyhow!("demo: unknown likelihood {}", s.likelihood))?;
+            let due = (today + s.due_in_days.days()).to_string();
+            let statement = w
+                .save_statement(
+                    id,
+                    None,
+                    &sitrep_store::StatementEdit {
+                        trend_id,
+                        likelihood_id,
+                        percent,
+                        due_on: &due,
+                        position: position as i64,
+                        texts: &texts(&s.text)?,
+                    },
+                    now,
+                )
+                .await?;
+            if let Some(outcome) = &s.outcome {
+                let outcome = sitrep_core::forecast::Outcome::parse(outcome)
+                    .ok_or_else(|| anyhow!("demo: unknown outcome {outcome}"))?;
+                w.resolve_statement(statement, Some(outcome), &texts(&s.note)?, None, now)
+                    .await?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn lang_of(code: &str) -> anyhow::Result<Lang> {
@@ -209,6 +362,7 @@ pub async fn load_scaled(
     }
     let default_lang = Lang::parse("be").map_err(|e| anyhow!("{e}"))?;
     add_logins(store, default_lang, now).await?;
+    add_requests(store, now).await?;
     Ok(loaded)
 }
 
@@ -228,6 +382,22 @@ async fn load_content(
         .to_zoned_datetime(jiff::tz::TimeZone::UTC)
         .date();
     let latest_end = last_full_week_end(today);
+
+    let forecasts: DemoForecasts = toml::from_str(FORECASTS).context("demo/forecasts.toml")?;
+    let demo_langs: Vec<Lang> = site
+        .name
+        .keys()
+        .map(|c| lang_of(c))
+        .collect::<anyhow::Result<_>>()?;
+    // The likelihood scale is the one every new site gets.
+    crate::seed_scales(store, &demo_langs).await?;
+    let likelihoods: HashMap<String, (i64, i64)> = store
+        .catalog()
+        .await?
+        .likelihoods
+        .iter()
+        .map(|l| (l.key.clone(), (l.id, l.percent)))
+        .collect();
 
     let mut w = store.writer().await?;
     for (key, map) in [
@@ -273,6 +443,7 @@ async fn load_content(
             .collect::<anyhow::Result<_>>()?;
         authors.insert(a.slug.as_str().to_owned(), w.author(&a.slug, &names).await?);
     }
+    write_forecasts(&mut w, &forecasts, now, today, &trends, &likelihoods).await?;
     let month_ago = now - 30 * 86_400;
     for (i, p) in site.pages.iter().enumerate() {
         let versions: Vec<_> = p

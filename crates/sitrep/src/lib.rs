@@ -30,6 +30,46 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
     Ok(store)
 }
 
+/// The assessment scale (improved, unchanged, deteriorated) and the
+/// likelihood scale forecasts are made on, written into a site that has
+/// none, labelled in each of `langs` (English where a language has no UI
+/// strings). Editors change both in the workspace.
+pub async fn seed_scales(store: &Store, langs: &[sitrep_core::Lang]) -> anyhow::Result<()> {
+    const ASSESSMENTS: [(&str, i64); 3] = [("improved", 1), ("unchanged", 0), ("deteriorated", -1)];
+    const LIKELIHOODS: [(&str, i64); 5] = [
+        ("almost-certain", 95),
+        ("likely", 75),
+        ("even-chance", 50),
+        ("unlikely", 25),
+        ("remote", 5),
+    ];
+    let catalog = store.catalog().await?;
+    if !catalog.assessments.is_empty() && !catalog.likelihoods.is_empty() {
+        return Ok(());
+    }
+    let i18n = sitrep_i18n::I18n::new(langs)?;
+    let labels = |id: String| -> Vec<(sitrep_core::Lang, String)> {
+        langs.iter().map(|l| (*l, i18n.t(*l, &id))).collect()
+    };
+    let mut w = store.writer().await?;
+    if catalog.assessments.is_empty() {
+        for (i, (key, tone)) in ASSESSMENTS.into_iter().enumerate() {
+            let l = labels(format!("scale-{key}"));
+            let l: Vec<_> = l.iter().map(|(lang, s)| (*lang, s.as_str())).collect();
+            w.assessment(key, i as i64, tone, &l).await?;
+        }
+    }
+    if catalog.likelihoods.is_empty() {
+        for (i, (key, percent)) in LIKELIHOODS.into_iter().enumerate() {
+            let l = labels(format!("likelihood-{key}"));
+            let l: Vec<_> = l.iter().map(|(lang, s)| (*lang, s.as_str())).collect();
+            w.likelihood(key, percent, i as i64, &l).await?;
+        }
+    }
+    w.commit().await?;
+    Ok(())
+}
+
 /// The shared state of one node. Starts following changes made by other
 /// nodes, so it must be called inside the Tokio runtime. Its search index
 /// catches up when a page needs it; a serving node also runs

@@ -353,6 +353,9 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
             let config = Config::resolve(&site, None)?;
             init_logs(&config.log);
             let store = sitrep::open_store(&config).await?;
+            sitrep::seed_scales(&store, &config.languages)
+                .await
+                .context("cannot write the default scales")?;
             let state = sitrep::state(store, &config, sitrep_web::system_clock())?;
             let editions = state.store.desk_editions().await?;
             let found = editions.iter().find(|e| e.number == edition);
@@ -443,6 +446,9 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
                 let config = Config::resolve(&site, None)?;
                 init_logs(&config.log);
                 let store = sitrep::open_store(&config).await?;
+                sitrep::seed_scales(&store, &config.languages)
+                    .await
+                    .context("cannot write the default scales")?;
                 let state = sitrep::state(store, &config, sitrep_web::system_clock())?;
                 sitrep_web::newsletter::ingest(&state, report)
                     .await
@@ -477,6 +483,9 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
                 std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?
             };
             let store = sitrep::open_store(&config).await?;
+            sitrep::seed_scales(&store, &config.languages)
+                .await
+                .context("cannot write the default scales")?;
             let state = sitrep::state(store, &config, sitrep_web::system_clock())?;
             let summary = sitrep_web::workspace::subscribers::import_csv(
                 &state,
@@ -503,6 +512,9 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
             let config = Config::resolve(&site, None)?;
             init_logs(&config.log);
             let store = sitrep::open_store(&config).await?;
+            sitrep::seed_scales(&store, &config.languages)
+                .await
+                .context("cannot write the default scales")?;
             let state = sitrep::state(store, &config, sitrep_web::system_clock())?;
             anyhow::ensure!(
                 !state.search.in_memory(),
@@ -671,6 +683,9 @@ async fn run(config: &Config, store: sitrep_store::Store, what: &str) -> anyhow:
         config.public_url = format!("http://{addr}");
         tracing::warn!(public_url = %config.public_url, "no public_url configured; links in emails point here");
     }
+    sitrep::seed_scales(&store, &config.languages)
+        .await
+        .context("cannot write the default scales")?;
     let state = sitrep::state(store, &config, sitrep_web::system_clock())?;
     let delivery = sitrep::spawn_delivery(state.clone());
     // Builds a missing index at start, then follows every change.

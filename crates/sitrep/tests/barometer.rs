@@ -223,7 +223,7 @@ async fn editors_shape_the_scale_and_the_charts_follow() {
         (
             vec![
                 ("key", "Much Worse"),
-                ("tone", "-2"),
+                ("value", "-2"),
                 ("label_en", "Much worse"),
             ],
             StatusCode::BAD_REQUEST,
@@ -232,21 +232,21 @@ async fn editors_shape_the_scale_and_the_charts_follow() {
         (
             vec![
                 ("key", "much-worse"),
-                ("tone", "-7"),
+                ("value", "-7"),
                 ("label_en", "Much worse"),
             ],
             StatusCode::BAD_REQUEST,
             "Choose one of the tones",
         ),
         (
-            vec![("key", "much-worse"), ("tone", "-2")],
+            vec![("key", "much-worse"), ("value", "-2")],
             StatusCode::BAD_REQUEST,
             "at least one language",
         ),
         (
             vec![
                 ("key", "much-worse"),
-                ("tone", "-2"),
+                ("value", "-2"),
                 ("position", "x"),
                 ("label_en", "Much worse"),
             ],
@@ -256,7 +256,7 @@ async fn editors_shape_the_scale_and_the_charts_follow() {
         (
             vec![
                 ("key", "improved"),
-                ("tone", "1"),
+                ("value", "1"),
                 ("label_en", "Better <b>still</b>"),
             ],
             StatusCode::CONFLICT,
@@ -276,7 +276,7 @@ async fn editors_shape_the_scale_and_the_charts_follow() {
         .post(
             &site,
             "/workspace/assessments",
-            &[("key", "huge"), ("tone", "0"), ("label_en", &huge)],
+            &[("key", "huge"), ("value", "0"), ("label_en", &huge)],
         )
         .await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
@@ -287,7 +287,7 @@ async fn editors_shape_the_scale_and_the_charts_follow() {
             "/workspace/assessments",
             &[
                 ("key", "much-worse"),
-                ("tone", "-2"),
+                ("value", "-2"),
                 ("position", "9"),
                 ("label_en", "Much worse"),
                 ("label_ru", "Намного хуже"),
@@ -319,7 +319,7 @@ async fn editors_shape_the_scale_and_the_charts_follow() {
             &format!("/workspace/assessments/{}", improved.id),
             &[
                 ("position", "0"),
-                ("tone", "2"),
+                ("value", "2"),
                 ("label_en", "Much better"),
                 ("label_ru", ""),
                 ("label_be", "Значна лепш"),
@@ -347,7 +347,7 @@ async fn editors_shape_the_scale_and_the_charts_follow() {
         .post(
             &site,
             "/workspace/assessments",
-            &[("key", "x"), ("tone", "0"), ("label_en", "X")],
+            &[("key", "x"), ("value", "0"), ("label_en", "X")],
         )
         .await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
@@ -359,7 +359,7 @@ async fn editors_shape_the_scale_and_the_charts_follow() {
         .post(
             &site,
             "/workspace/assessments/9999",
-            &[("tone", "0"), ("label_en", "X")],
+            &[("value", "0"), ("label_en", "X")],
         )
         .await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);

@@ -203,6 +203,48 @@ fn the_confirmation_reaches_a_real_smtp_server_intact() {
 }
 
 #[test]
+fn an_analysis_request_is_acknowledged_and_announced_through_a_real_smtp_server() {
+    let Some(smtp) = start_smtp() else { return };
+    let site = BinSite::new();
+    let out = site.cmd().args(["demo", "--no-serve"]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let mut cmd = site.cmd();
+    cmd.env("SITREP_SMTP_URL", format!("smtp://127.0.0.1:{}", smtp.port))
+        .arg("serve");
+    let server = Server::spawn(&mut cmd);
+    let body = "name=Alena&email=alena%40example.org&organisation=&topic=economy\
+                &question=Will+the+krona+fall%3F&lang=ru&website=";
+    let (status, answer) = common::process::http_post(server.port(), "/en/request", body);
+    assert_eq!(status, 200, "{answer}");
+    // The acknowledgement, and a notice to each of the demo's editor and admin.
+    smtp.wait_for(3);
+    let all = messages(&smtp.maildir);
+    assert_eq!(all.len(), 3, "{all:?}");
+    for m in &all {
+        assert_eq!(m["defects"].as_array().unwrap().len(), 0, "{m}");
+        assert_eq!(m["content_type"], "multipart/alternative", "{m}");
+    }
+    let ack = all
+        .iter()
+        .find(|m| m["to"] == "alena@example.org")
+        .expect("the acknowledgement");
+    assert!(
+        ack["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("Мы получили ваш запрос"),
+        "{ack}"
+    );
+    let mut staff: Vec<&str> = all
+        .iter()
+        .filter_map(|m| m["to"].as_str())
+        .filter(|to| *to != "alena@example.org")
+        .collect();
+    staff.sort();
+    assert_eq!(staff, ["admin@varesia.example", "editor@varesia.example"]);
+}
+
+#[test]
 fn sitrep_send_delivers_an_edition_once_to_each_reader_with_list_headers() {
     let Some(smtp) = start_smtp() else { return };
     let site = BinSite::new();

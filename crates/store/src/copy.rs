@@ -278,6 +278,33 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("note", Text),
         ],
     ),
+    (
+        "analysis_requests",
+        &[
+            ("id", Int),
+            ("name", Text),
+            ("email", Text),
+            ("organisation", Text),
+            ("trend_id", OptInt),
+            ("question", Text),
+            ("lang", Text),
+            ("state", Text),
+            ("assignee_id", OptInt),
+            ("created_at", Int),
+            ("updated_at", Int),
+        ],
+    ),
+    (
+        "request_events",
+        &[
+            ("id", Int),
+            ("request_id", Int),
+            ("user_id", OptInt),
+            ("kind", Text),
+            ("body", Text),
+            ("created_at", Int),
+        ],
+    ),
 ];
 
 /// Tables left behind on purpose: sessions and login throttling are
@@ -306,6 +333,8 @@ const IDENTITY_TABLES: &[&str] = &[
     "likelihoods",
     "forecast_sets",
     "forecast_statements",
+    "analysis_requests",
+    "request_events",
 ];
 
 enum Value {

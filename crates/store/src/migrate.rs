@@ -36,6 +36,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "forecasts",
         include_str!("../migrations/0010_forecasts.sql"),
     ),
+    (
+        11,
+        "requests",
+        include_str!("../migrations/0011_requests.sql"),
+    ),
 ];
 
 /// SQLite's `INTEGER PRIMARY KEY` is its row id; PostgreSQL spells an

@@ -69,6 +69,8 @@ impl Writer {
     /// Deletes all content and staff (the demo's `--reset`).
     pub async fn clear_content(&mut self) -> Result<()> {
         for table in [
+            "DELETE FROM request_events",
+            "DELETE FROM analysis_requests",
             "DELETE FROM forecast_statement_texts",
             "DELETE FROM forecast_statements",
             "DELETE FROM forecast_set_texts",

@@ -336,6 +336,15 @@ async fn entries(app: &AppState) -> Result<Vec<Entry>, PageError> {
     everywhere(&|l| urls::editions(l, 1), latest);
     everywhere(&|l| urls::trends(l), None);
     everywhere(&|l| urls::barometer(l), latest);
+    everywhere(&|l| urls::request(l), None);
+    let sets = public.forecast_sets().await?;
+    let newest_set = sets.iter().filter_map(|s| s.published_at).max();
+    everywhere(&|l| urls::forecasts(l), newest_set);
+    everywhere(&|l| urls::track_record(l), newest_set);
+    for set in &sets {
+        let changed = set.updated_at.max(set.published_at.unwrap_or(0));
+        everywhere(&|l| urls::forecast_set(l, &set.slug), Some(changed));
+    }
     for t in &catalog.trends {
         everywhere(&|l| urls::trend(l, &t.slug, 1), None);
     }

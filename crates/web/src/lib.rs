@@ -12,11 +12,14 @@
 mod barometer;
 mod discovery;
 mod error;
+mod forecasts;
 mod form;
 mod headers;
 pub mod media;
 pub mod newsletter;
+mod notice;
 mod pages;
+mod requests;
 pub mod search;
 mod subscribe;
 mod views;
@@ -296,6 +299,13 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/{lang}/pages/{slug}/", get(pages::static_page))
         .route("/{lang}/search", get(search::page))
         .route("/{lang}/barometer", get(barometer::page))
+        .route("/{lang}/forecasts/", get(forecasts::list))
+        .route("/{lang}/forecasts/{slug}/", get(forecasts::set))
+        .route("/{lang}/track-record/", get(forecasts::track_record))
+        .route(
+            "/{lang}/request",
+            get(requests::form).post(requests::submit),
+        )
         .route("/sitemap.xml", get(discovery::sitemap))
         .route("/sitemaps/{file}", get(discovery::sitemap_part))
         .route("/robots.txt", get(discovery::robots))

@@ -685,6 +685,28 @@ pub(crate) fn cookie_lang(headers: &HeaderMap) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
+/// A page for one reader only (a form's answer): never stored by caches;
+/// a page that failed to render becomes the error page.
+pub(crate) async fn private_page(
+    app: &AppState,
+    lang: Lang,
+    status: StatusCode,
+    rendered: Result<String, PageError>,
+) -> Response {
+    match rendered {
+        Ok(html) => (
+            status,
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            html,
+        )
+            .into_response(),
+        Err(e) => error_page(app, lang, e).await,
+    }
+}
+
 pub(crate) fn html(body: String) -> Result<Response, PageError> {
     Ok((
         [

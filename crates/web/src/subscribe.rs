@@ -64,18 +64,7 @@ async fn show(
         Ok::<_, PageError>(app.renderer.render("subscribe.html", &chrome, &page)?)
     }
     .await;
-    match result {
-        Ok(html) => (
-            status,
-            [
-                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-                (header::CACHE_CONTROL, "no-store"),
-            ],
-            html,
-        )
-            .into_response(),
-        Err(e) => crate::pages::error_page(app, lang, e).await,
-    }
+    crate::pages::private_page(app, lang, status, result).await
 }
 
 /// `GET /{lang}/subscribe`: the form, with the page's language ticked.
@@ -242,26 +231,31 @@ async fn sign_up(
             format!("{base}/{lang}/subscription?t={token}"),
         )
     };
-    let catalog = app.catalog().await?;
-    let site = catalog.text("name", lang, &app.fallback_order());
+    let site = crate::notice::site_name(app, lang).await?;
     let subject = app
         .i18n
         .t_args(lang, subject_id, &[("site", Arg::Str(&site))]);
     let intro = app.i18n.t_args(lang, body_id, &[("site", Arg::Str(&site))]);
-    let ctx = json!({"site": site, "intro": intro, "link": link, "button": app.i18n.t(lang, if send_confirm { "email-confirm-button" } else { "email-manage-button" })});
-    let text = app.renderer.render_page("email_notice.txt", lang, &ctx)?;
-    let html = app.renderer.render_page("email_notice.html", lang, &ctx)?;
-    let out = sitrep_mail::Outgoing {
-        to: email,
-        subject: &subject,
-        content: sitrep_mail::Content::Fresh { text, html },
-        headers: Vec::new(),
-    };
-    app.mailer
-        .send(&out, now)
-        .await
-        .map_err(|e| PageError::BadRequest(e.to_string()))?;
-    Ok(())
+    let button = app.i18n.t(
+        lang,
+        if send_confirm {
+            "email-confirm-button"
+        } else {
+            "email-manage-button"
+        },
+    );
+    crate::notice::send(
+        app,
+        &crate::notice::Notice {
+            to: email,
+            lang,
+            subject: &subject,
+            paragraphs: &[intro],
+            link: Some((&button, &link)),
+        },
+        now,
+    )
+    .await
 }
 
 #[derive(Deserialize)]

@@ -30,6 +30,7 @@ pub enum Section<'s> {
     Editions,
     Trends,
     Barometer,
+    Forecasts,
     Page(&'s str),
     None,
 }
@@ -146,6 +147,11 @@ impl<'a> Ctx<'a> {
                 href: urls::barometer(self.lang),
                 current: section == Section::Barometer,
             },
+            NavLink {
+                label: self.t("nav-forecasts"),
+                href: urls::forecasts(self.lang),
+                current: section == Section::Forecasts,
+            },
         ];
         for page in self.pick_pages(&self.pages) {
             nav.push(NavLink {
@@ -234,6 +240,16 @@ impl<'a> Ctx<'a> {
         std::iter::once(&self.lang)
             .chain(&self.fallbacks)
             .find_map(|l| names.get(l))
+    }
+
+    /// Like [`Ctx::pick_name`], with the language picked.
+    pub fn pick_with_lang<'m, T>(
+        &self,
+        names: &'m std::collections::HashMap<Lang, T>,
+    ) -> Option<(Lang, &'m T)> {
+        std::iter::once(&self.lang)
+            .chain(&self.fallbacks)
+            .find_map(|l| names.get(l).map(|v| (*l, v)))
     }
 
     pub fn trend_link(&self, t: &Trend, count: Option<u64>) -> TrendLink {

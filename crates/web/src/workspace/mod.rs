@@ -16,8 +16,10 @@ mod charts;
 mod delivery;
 mod editions;
 mod editor;
+mod forecasts;
 mod lists;
 mod outbox;
+mod requests;
 mod session;
 pub mod subscribers;
 mod totp;
@@ -65,6 +67,8 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(editions::router())
         .merge(delivery::router())
         .merge(charts::router())
+        .merge(forecasts::router())
+        .merge(requests::router())
         .merge(lists::router())
         .merge(upload::router())
         .merge(outbox::router())
@@ -85,15 +89,20 @@ pub(crate) fn page(
             let mut items =
                 vec![json!({"href": "/workspace/", "label": app.i18n.t(lang, "ws-nav-dashboard")})];
             items.push(json!({"href": "/workspace/barometer", "label": app.i18n.t(lang, "ws-nav-barometer")}));
+            if s.user.role.may(Action::ManageEditions) || s.user.role == Role::Author {
+                items.push(json!({"href": "/workspace/requests", "label": app.i18n.t(lang, "ws-nav-requests")}));
+            }
             if s.user.role.may(Action::ManageEditions) {
                 items.push(json!({"href": "/workspace/editions", "label": app.i18n.t(lang, "ws-nav-editions")}));
                 items.push(json!({"href": "/workspace/outbox", "label": app.i18n.t(lang, "ws-nav-outbox")}));
+                items.push(json!({"href": "/workspace/forecasts", "label": app.i18n.t(lang, "ws-nav-forecasts")}));
                 items.push(json!({"href": "/workspace/subscribers", "label": app.i18n.t(lang, "ws-nav-subscribers")}));
             }
             if s.user.role.may(Action::ManageContentLists) {
                 for (href, id) in [
                     ("/workspace/trends", "ws-nav-trends"),
                     ("/workspace/assessments", "ws-nav-assessments"),
+                    ("/workspace/likelihoods", "ws-nav-likelihoods"),
                     ("/workspace/authors", "ws-nav-authors"),
                     ("/workspace/pages", "ws-nav-pages"),
                     ("/workspace/languages", "ws-nav-languages"),
@@ -213,6 +222,20 @@ pub(crate) async fn error_response(
         ("server-error-title", "server-error-body")
     };
     message(app, staff, e.status(), title, &app.i18n.t(lang, text))
+}
+
+/// After a write: back to `to` (303) when it went through, else the error
+/// page.
+pub(crate) async fn written(
+    app: &AppState,
+    staff: &Staff,
+    result: Result<(), sitrep_store::StoreError>,
+    to: &str,
+) -> Response {
+    match result {
+        Ok(()) => Redirect::to(to).into_response(),
+        Err(e) => error_response(app, Some(staff), e.into()).await,
+    }
 }
 
 /// A form post from a signed-in staff member whose CSRF token and origin
