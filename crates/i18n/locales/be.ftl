@@ -535,3 +535,22 @@ ws-request-erased = Запыт і яго гісторыя сцёртыя.
 ws-request-empty = Спачатку напішыце тэкст.
 ws-request-too-long = Тэкст занадта доўгі (да { $max } знакаў).
 ws-request-bad-choice = Выберыце стан і аналітыка са спісаў.
+email-request-assigned-subject = Вам даручаны запыт на аналіз
+email-request-assigned-body = { $who } даручыў(ла) вам запыт ад { $name }.
+ws-waiting-requests = { $count ->
+    [one] { $count } новы запыт на аналіз
+    [few] { $count } новыя запыты на аналіз
+   *[many] { $count } новых запытаў на аналіз
+}
+ws-waiting-due = { $count ->
+    [one] { $count } прагноз чакае запісу выніку
+    [few] { $count } прагнозы чакаюць запісу выніку
+   *[many] { $count } прагнозаў чакаюць запісу выніку
+}
+ws-waiting-assigned = { $count ->
+    [one] Вам даручаны { $count } запыт на аналіз
+    [few] Вам даручаны { $count } запыты на аналіз
+   *[many] Вам даручана { $count } запытаў на аналіз
+}
+ws-set-slug-taken = У іншага набору прагнозаў ужо ёсць такі адрас.
+ws-statement-locked = Гэты набор апублікаваны: тэму, верагоднасць і тэрмін сцверджання больш нельга змяняць, толькі фармулёўку. Дадайце новае сцверджанне.

@@ -525,3 +525,19 @@ ws-request-erased = The request and its history were erased.
 ws-request-empty = Write something first.
 ws-request-too-long = The text is too long (up to { $max } characters).
 ws-request-bad-choice = Choose a state and an analyst from the lists.
+email-request-assigned-subject = A request for analysis is yours
+email-request-assigned-body = { $who } assigned you the request from { $name }.
+ws-waiting-requests = { $count ->
+    [one] One new request for analysis
+   *[other] { $count } new requests for analysis
+}
+ws-waiting-due = { $count ->
+    [one] One forecast statement is due for its outcome
+   *[other] { $count } forecast statements are due for their outcomes
+}
+ws-waiting-assigned = { $count ->
+    [one] One request for analysis is assigned to you
+   *[other] { $count } requests for analysis are assigned to you
+}
+ws-set-slug-taken = Another forecast set already has this address.
+ws-statement-locked = This set is public: a statement's trend, likelihood and due date can no longer change, only its wording. Add a new statement instead.

@@ -535,3 +535,22 @@ ws-request-erased = Запрос и его история стёрты.
 ws-request-empty = Сначала напишите текст.
 ws-request-too-long = Текст слишком длинный (до { $max } знаков).
 ws-request-bad-choice = Выберите состояние и аналитика из списков.
+email-request-assigned-subject = Вам поручен запрос на анализ
+email-request-assigned-body = { $who } поручил(а) вам запрос от { $name }.
+ws-waiting-requests = { $count ->
+    [one] { $count } новый запрос на анализ
+    [few] { $count } новых запроса на анализ
+   *[many] { $count } новых запросов на анализ
+}
+ws-waiting-due = { $count ->
+    [one] { $count } прогноз ждёт записи исхода
+    [few] { $count } прогноза ждут записи исхода
+   *[many] { $count } прогнозов ждут записи исхода
+}
+ws-waiting-assigned = { $count ->
+    [one] Вам поручен { $count } запрос на анализ
+    [few] Вам поручено { $count } запроса на анализ
+   *[many] Вам поручено { $count } запросов на анализ
+}
+ws-set-slug-taken = У другого набора прогнозов уже есть такой адрес.
+ws-statement-locked = Этот набор опубликован: тему, вероятность и срок утверждения больше нельзя менять, только формулировку. Добавьте новое утверждение.

@@ -269,9 +269,11 @@ pub fn heatmap(
     let mut shapes = Vec::new();
     row_labels(&mut shapes, rows, left, top, CELL);
     let size = CELL - 2.0;
+    let filled: std::collections::HashSet<(usize, usize)> =
+        points.iter().map(|p| (p.row, p.week)).collect();
     for row in 0..rows.len() {
         for week in 0..weeks.len() {
-            if points.iter().any(|p| p.row == row && p.week == week) {
+            if filled.contains(&(row, week)) {
                 continue;
             }
             shapes.push(Shape::Mark {

@@ -144,6 +144,12 @@ async fn editors_record_what_came_due_and_the_scores_follow() {
         "the past-due statement is listed"
     );
     assert!(list.body.contains("Forecast for next year"));
+    let dashboard = editor.get(&site, "/workspace/").await;
+    assert!(
+        dashboard
+            .body
+            .contains("One forecast statement is due for its outcome")
+    );
 
     let sets = site.store.desk_forecast_sets().await.unwrap();
     let year = sets
@@ -230,13 +236,74 @@ async fn editors_record_what_came_due_and_the_scores_follow() {
     let due = editor.get(&site, "/workspace/forecasts").await;
     assert!(due.body.contains("Nothing is due."));
 
+    // The set is public: what a statement claims is fixed, its wording is not.
+    let catalog = site.state.catalog().await.unwrap();
+    let remote = catalog
+        .likelihoods
+        .iter()
+        .find(|l| l.key == "remote")
+        .unwrap();
+    let edit_url = format!(
+        "/workspace/forecasts/{}/statements/{}",
+        year.id, conscription.id
+    );
+    let trend = conscription.trend_id.to_string();
+    let likelihood = conscription.likelihood_id.to_string();
+    let remote_id = remote.id.to_string();
+    let page = editor
+        .post(
+            &site,
+            &edit_url,
+            &[
+                ("trend_id", trend.as_str()),
+                ("likelihood_id", remote_id.as_str()),
+                ("due_on", conscription.due_on.as_str()),
+                (
+                    "text_en",
+                    "Compulsory military service will be extended to eighteen months.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(page.body.contains("can no longer change"));
+    let page = editor
+        .post(
+            &site,
+            &edit_url,
+            &[
+                ("trend_id", trend.as_str()),
+                ("likelihood_id", likelihood.as_str()),
+                ("due_on", conscription.due_on.as_str()),
+                (
+                    "text_en",
+                    "Compulsory service will be extended to eighteen months.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+
     // Taking an outcome back returns the statement to the due list.
     let page = editor.post(&site, &outcome_url, &[("outcome", "")]).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     let record = site.get("/en/track-record/").await;
     assert!(record.body.contains("over 5 resolved statements."));
+    let kept = site
+        .store
+        .desk_statements(Some(year.id), None)
+        .await
+        .unwrap();
+    let kept = kept.iter().find(|s| s.id == conscription.id).unwrap();
+    assert_eq!(kept.outcome, None);
+    assert!(
+        kept.texts
+            .values()
+            .any(|(_, note)| note == "Service stays at twelve months."),
+        "taking the outcome back keeps the note"
+    );
     let due = editor.get(&site, "/workspace/forecasts").await;
-    assert!(due.body.contains("Compulsory military service"));
+    assert!(due.body.contains("Compulsory service will be extended"));
 }
 
 #[tokio::test]
@@ -258,7 +325,7 @@ async fn sets_and_statements_are_written_with_clear_refusals() {
         )
         .await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
-    assert!(page.body.contains("already uses this address"));
+    assert!(page.body.contains("Another forecast set already has this address."));
 
     let page = editor
         .post(&site, "/workspace/forecasts", &[("slug", "election-year")])

@@ -304,12 +304,33 @@ async fn editors_and_analysts_work_requests_in_the_inbox() {
         )
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let told = site.store.outbox(100).await.unwrap();
+    let told = told
+        .iter()
+        .find(|m| m.recipient == "author@varesia.example")
+        .expect("the analyst is told by email");
+    assert!(
+        told.text
+            .contains(&format!("/workspace/requests/{}", krona.id))
+    );
     let page = editor.get(&site, &url).await;
     assert!(page.body.contains("set the state to “Accepted”"));
     assert!(page.body.contains("assigned it to Hanna Lis"));
 
+    let dashboard = editor.get(&site, "/workspace/").await;
+    assert!(
+        dashboard.body.contains("2 new requests for analysis"),
+        "the demo's and ours"
+    );
     // The analyst sees what is assigned to them, and nothing else.
     let analyst = site.login("author@varesia.example").await;
+    let dashboard = analyst.get(&site, "/workspace/").await;
+    assert!(
+        dashboard
+            .body
+            .contains("2 requests for analysis are assigned to you"),
+        "the demo's and ours"
+    );
     let inbox = analyst.get(&site, "/workspace/requests").await;
     assert_eq!(inbox.status, StatusCode::OK);
     assert!(inbox.body.contains("Will the krona fall further?"));
@@ -360,7 +381,8 @@ async fn editors_and_analysts_work_requests_in_the_inbox() {
         .await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
     assert!(page.body.contains(">Kept answer</textarea>"));
-    let answer = "Короткий ответ: вероятно, да.\n\nПодробнее — в следующем выпуске.";
+    // As a browser sends a textarea: lines end in CRLF.
+    let answer = "Короткий ответ: вероятно, да.\r\n\r\nПодробнее — в следующем выпуске.";
     let page = analyst
         .post(
             &site,
@@ -374,10 +396,28 @@ async fn editors_and_analysts_work_requests_in_the_inbox() {
         .iter()
         .find(|m| m.recipient == "alena@example.org" && m.subject == "Ваш вопрос о кроне")
         .expect("the reply");
-    assert!(sent.text.contains("Короткий ответ: вероятно, да."));
-    assert!(sent.text.contains("Подробнее — в следующем выпуске."));
+    assert!(
+        sent.text
+            .contains("вероятно, да.\n\nПодробнее — в следующем выпуске."),
+        "two paragraphs: {:?}",
+        sent.text
+    );
+    let html = String::from_utf8_lossy(&sent.message);
+    assert!(!sent.text.contains('\r'), "{:?}", sent.text);
+    assert!(html.contains("multipart/alternative"));
     let r = site.store.desk_request(krona.id).await.unwrap().unwrap();
     assert_eq!(r.state, sitrep_store::RequestState::Answered);
+
+    // An analyst whose role changes to translator loses the request.
+    site.store
+        .set_user_access(author.id, sitrep_core::Role::Translator, false)
+        .await
+        .unwrap();
+    assert_eq!(analyst.get(&site, &url).await.status, StatusCode::FORBIDDEN);
+    site.store
+        .set_user_access(author.id, sitrep_core::Role::Author, false)
+        .await
+        .unwrap();
 
     // Translators have no inbox; strangers are sent to sign in.
     let t = site.login("translator@varesia.example").await;

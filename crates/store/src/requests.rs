@@ -137,11 +137,17 @@ impl Store {
         Ok((requests, total.max(0) as u64))
     }
 
-    /// How many requests are in each state, in [`RequestState::ALL`] order.
-    pub async fn desk_request_counts(&self) -> Result<Vec<(RequestState, u64)>> {
+    /// How many requests (of one assignee, or all) are in each state, in
+    /// [`RequestState::ALL`] order.
+    pub async fn desk_request_counts(
+        &self,
+        assignee: Option<i64>,
+    ) -> Result<Vec<(RequestState, u64)>> {
         let rows = sqlx::query_as::<_, (String, i64)>(
-            "SELECT state, COUNT(*) FROM analysis_requests GROUP BY state",
+            "SELECT state, COUNT(*) FROM analysis_requests \
+             WHERE ($1 = 0 OR assignee_id = $1) GROUP BY state",
         )
+        .bind(assignee.unwrap_or(0))
         .fetch_all(&self.pool)
         .await?;
         Ok(RequestState::ALL

@@ -104,14 +104,14 @@ impl Columns {
 }
 
 /// One commentary on a chart, in the version the reader gets.
-struct Entry<'m> {
-    mark: &'m MarkRow,
+struct Entry {
+    mark: MarkRow,
     week: usize,
 }
 
 /// One version per commentary (the reader's language where it exists), in
 /// the marks' order.
-fn entries<'m>(ctx: &Ctx<'_>, marks: &'m [MarkRow], columns: &Columns) -> Vec<Entry<'m>> {
+fn entries(ctx: &Ctx<'_>, marks: &[MarkRow], columns: &Columns) -> Vec<Entry> {
     let mut groups: Vec<Vec<&MarkRow>> = Vec::new();
     for m in marks {
         match groups.last_mut() {
@@ -121,11 +121,15 @@ fn entries<'m>(ctx: &Ctx<'_>, marks: &'m [MarkRow], columns: &Columns) -> Vec<En
     }
     groups
         .iter()
-        .filter_map(|g| ctx.best(g, |m| m.lang))
-        .filter_map(|(mark, _)| {
+        .filter_map(|g| {
+            let (mark, _) = ctx.best(g, |m| m.lang)?;
+            // Public when any language is: the editors' own language may
+            // still be a draft while readers see another.
+            let mut mark = mark.clone();
+            mark.public = g.iter().any(|m| m.public);
             Some(Entry {
-                mark,
                 week: *columns.index.get(&mark.edition_number)?,
+                mark,
             })
         })
         .collect()
@@ -247,11 +251,11 @@ pub(crate) fn grid(ctx: &Ctx<'_>, marks: &[MarkRow], links: &Links<'_>) -> Chart
             row,
             week: e.week,
             tone,
-            href: (links.commentary)(e.mark),
-            label: mark_label(ctx, &ranges[e.week], &names[row], &label, e.mark),
+            href: (links.commentary)(&e.mark),
+            label: mark_label(ctx, &ranges[e.week], &names[row], &label, &e.mark),
             draft: !e.mark.public,
         });
-        cells[e.week][row].push(entry_link(ctx, links, label, e.mark));
+        cells[e.week][row].push(entry_link(ctx, links, label, &e.mark));
     }
     let rows: Vec<RowLabel> = trends
         .iter()
@@ -333,8 +337,8 @@ pub(crate) fn trend_chart(
             row,
             week: e.week,
             tone,
-            href: (links.commentary)(e.mark),
-            label: mark_label(ctx, &ranges[e.week], &name, &label, e.mark),
+            href: (links.commentary)(&e.mark),
+            label: mark_label(ctx, &ranges[e.week], &name, &label, &e.mark),
             draft: !e.mark.public,
         });
         rows.push(DataRow {
@@ -345,7 +349,7 @@ pub(crate) fn trend_chart(
                     href: String::new(),
                     note: String::new(),
                 }],
-                vec![entry_link(ctx, links, e.mark.title.clone(), e.mark)],
+                vec![entry_link(ctx, links, e.mark.title.clone(), &e.mark)],
             ],
         });
     }

@@ -327,7 +327,8 @@ async fn tell_editors(
             ],
         );
         let button = app.i18n.t(lang, "email-request-new-button");
-        notice::send(
+        // One address that fails does not keep the others from hearing.
+        let sent = notice::send(
             app,
             &Notice {
                 to: &user.email,
@@ -338,7 +339,10 @@ async fn tell_editors(
             },
             now,
         )
-        .await?;
+        .await;
+        if let Err(e) = sent {
+            tracing::warn!(error = %e, request = id, user = user.id, "an editor could not be told of a request");
+        }
     }
     Ok(())
 }

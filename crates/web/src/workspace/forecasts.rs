@@ -168,7 +168,13 @@ async fn create(State(app): App, Posted(staff, f): Posted) -> Response {
     match result {
         Ok(id) => Redirect::to(&format!("/workspace/forecasts/{id}")).into_response(),
         Err(StoreError::Duplicate(_)) => {
-            list_page(&app, &staff, Some(app.i18n.t(lang, "ws-slug-taken")), typed).await
+            list_page(
+                &app,
+                &staff,
+                Some(app.i18n.t(lang, "ws-set-slug-taken")),
+                typed,
+            )
+            .await
         }
         Err(e) => error_response(&app, Some(&staff), e.into()).await,
     }
@@ -447,6 +453,7 @@ fn read_statement<'f>(
     catalog: &Catalog,
     f: &'f [(String, String)],
     existing: Option<&Statement>,
+    locked: bool,
 ) -> Result<StatementForm<'f>, String> {
     let trend = field(f, "trend_id")
         .parse::<i64>()
@@ -488,6 +495,14 @@ fn read_statement<'f>(
         Some(s) if s.likelihood_id == likelihood.id => s.percent,
         _ => likelihood.percent,
     };
+    // Once readers have seen a statement, what it claimed stays as it was:
+    // only its wording may still be corrected.
+    if let Some(s) = existing.filter(|_| locked)
+        && (s.trend_id, s.likelihood_id, s.due_on.clone())
+            != (trend.id, likelihood.id, due.to_string())
+    {
+        return Err(app.i18n.t(lang, "ws-statement-locked"));
+    }
     Ok(StatementForm {
         trend_id: trend.id,
         likelihood_id: likelihood.id,
@@ -550,7 +565,8 @@ async fn write_statement(
             None => return not_found(&app, &staff),
         },
     };
-    let form = match read_statement(&app, lang, &catalog, &f, existing) {
+    let public = set.published_at.is_some_and(|t| t <= app.now());
+    let form = match read_statement(&app, lang, &catalog, &f, existing, public) {
         Ok(r) => r,
         Err(message) => {
             let form = id.map_or_else(|| "new".to_owned(), |i| i.to_string());
@@ -642,10 +658,16 @@ async fn record_outcome(
             }
         },
     };
+    // Only the languages the form sent: a post without notes keeps them.
     let notes: Vec<(Lang, &str)> = app
         .langs()
         .iter()
-        .map(|l| (*l, field(&f, &format!("note_{l}")).trim()))
+        .filter_map(|l| {
+            let name = format!("note_{l}");
+            f.iter()
+                .any(|(k, _)| *k == name)
+                .then(|| (*l, field(&f, &name).trim()))
+        })
         .collect();
     if notes.iter().any(|(_, n)| n.chars().count() > MAX_NOTE) {
         let r = refuse(too_long(&app, lang, "ws-outcome-note", MAX_NOTE));

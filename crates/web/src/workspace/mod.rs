@@ -300,8 +300,50 @@ pub(crate) fn check_post(
     }
 }
 
+/// What waits for this staff member outside the week's edition: new
+/// requests and forecasts due (editors), requests assigned (analysts).
+async fn waiting(app: &AppState, staff: &Staff) -> Result<Vec<Value>, PageError> {
+    use sitrep_store::RequestState;
+    let lang = staff.user.ui_lang;
+    let mut items = Vec::new();
+    let mut add = |id: &str, count: u64, href: &str| {
+        if count > 0 {
+            let label = app
+                .i18n
+                .t_args(lang, id, &[("count", (count as i64).into())]);
+            items.push(json!({"label": label, "href": href}));
+        }
+    };
+    if staff.user.role.may(Action::ManageEditions) {
+        let (_, new) = app
+            .store
+            .desk_requests(Some(RequestState::New), None, 0, 0)
+            .await?;
+        add("ws-waiting-requests", new, "/workspace/requests?state=new");
+        let today = jiff::Timestamp::from_second(app.now())
+            .map(|t| t.strftime("%Y-%m-%d").to_string())
+            .unwrap_or_default();
+        let due = app.store.desk_statements(None, Some(&today)).await?.len();
+        add("ws-waiting-due", due as u64, "/workspace/forecasts");
+    } else if staff.user.role == Role::Author {
+        let (_, mine) = app
+            .store
+            .desk_requests(Some(RequestState::Accepted), Some(staff.user.id), 0, 0)
+            .await?;
+        add("ws-waiting-assigned", mine, "/workspace/requests");
+    }
+    Ok(items)
+}
+
 async fn dashboard(State(app): App, staff: Staff) -> Response {
-    match editor::dashboard_data(&app, &staff).await {
+    let data = match editor::dashboard_data(&app, &staff).await {
+        Ok(mut data) => waiting(&app, &staff).await.map(|w| {
+            data["waiting"] = json!(w);
+            data
+        }),
+        Err(e) => Err(e),
+    };
+    match data {
         Ok(data) => {
             let lang = staff.user.ui_lang;
             page(

@@ -46,6 +46,12 @@ fn sees_all(staff: &Staff) -> bool {
     staff.user.role.may(Action::ManageEditions)
 }
 
+/// An analyst's own request (an author it is assigned to; one whose role
+/// has since changed to translator no longer sees it).
+fn assigned_to(staff: &Staff, r: &AnalysisRequest) -> bool {
+    staff.user.role == Role::Author && r.assignee_id == Some(staff.user.id)
+}
+
 /// Who may be assigned a request: editors, admins and authors.
 fn analyst(u: &User) -> bool {
     !u.disabled && matches!(u.role, Role::Admin | Role::Editor | Role::Author)
@@ -92,7 +98,7 @@ async fn inbox(
             .store
             .desk_requests(state, assignee, paging.limit(), paging.offset())
             .await?;
-        let counts = app.store.desk_request_counts().await?;
+        let counts = app.store.desk_request_counts(assignee).await?;
         let users = app.store.users().await?;
         let catalog = app.catalog().await?;
         Ok::<_, StoreError>((rows, paging, counts, users, catalog))
@@ -189,7 +195,7 @@ async fn target(
     match found {
         Err(e) => Err(error_response(app, Some(staff), e.into()).await),
         Ok(None) => Err(not_found(app, staff)),
-        Ok(Some(r)) if sees_all(staff) || r.assignee_id == Some(staff.user.id) => Ok(r),
+        Ok(Some(r)) if sees_all(staff) || assigned_to(staff, &r) => Ok(r),
         Ok(Some(_)) => Err(forbidden(app, staff)),
     }
 }
@@ -351,11 +357,53 @@ async fn save(
         w.commit().await
     }
     .await;
+    // The analyst hears of it (unless they assigned it to themselves).
+    if let (Ok(()), Some(u)) = (&result, assignee)
+        && Some(u.id) != r.assignee_id
+        && u.id != staff.user.id
+        && let Err(e) = tell_analyst(&app, &staff, &r, u, now).await
+    {
+        tracing::warn!(error = %e, request = r.id, "the analyst could not be told");
+    }
     written(
         &app,
         &staff,
         result,
         &format!("/workspace/requests/{}", r.id),
+    )
+    .await
+}
+
+/// A short email to an analyst who was just given a request.
+async fn tell_analyst(
+    app: &AppState,
+    staff: &Staff,
+    r: &AnalysisRequest,
+    to: &User,
+    now: i64,
+) -> Result<(), crate::PageError> {
+    let lang = to.ui_lang;
+    let subject = app.i18n.t(lang, "email-request-assigned-subject");
+    let body = app.i18n.t_args(
+        lang,
+        "email-request-assigned-body",
+        &[
+            ("who", Arg::Str(&staff.user.name)),
+            ("name", Arg::Str(&r.name)),
+        ],
+    );
+    let link = format!("{}/workspace/requests/{}", app.public_url, r.id);
+    let button = app.i18n.t(lang, "email-request-new-button");
+    notice::send(
+        app,
+        &Notice {
+            to: &to.email,
+            lang,
+            subject: &subject,
+            paragraphs: &[body],
+            link: Some((&button, &link)),
+        },
+        now,
     )
     .await
 }
@@ -423,9 +471,11 @@ async fn reply(
         return show(&app, &staff, &r, Some(("reply", msg)), &f).await;
     }
     let now = app.now();
+    // Browsers send a textarea's lines with CRLF.
+    let body = body.replace("\r\n", "\n");
     let paragraphs: Vec<String> = body
         .split("\n\n")
-        .map(|p| p.trim().replace("\r\n", "\n"))
+        .map(|p| p.trim().to_owned())
         .filter(|p| !p.is_empty())
         .collect();
     let sent = notice::send(
