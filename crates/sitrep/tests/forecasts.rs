@@ -325,7 +325,10 @@ async fn sets_and_statements_are_written_with_clear_refusals() {
         )
         .await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
-    assert!(page.body.contains("Another forecast set already has this address."));
+    assert!(
+        page.body
+            .contains("Another forecast set already has this address.")
+    );
 
     let page = editor
         .post(&site, "/workspace/forecasts", &[("slug", "election-year")])

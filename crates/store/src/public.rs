@@ -559,6 +559,46 @@ impl<'a> Public<'a> {
         Ok(ids)
     }
 
+    /// One page of the commentaries readers can see (of one trend; with a
+    /// version in one language), newest week first, and how many there are.
+    pub async fn commentary_ids(
+        &self,
+        trend_id: Option<i64>,
+        lang: Option<Lang>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<i64>, u64)> {
+        let lang = lang.as_ref().map(Lang::as_str).unwrap_or("");
+        let trend = trend_id.unwrap_or(0);
+        let ids = sqlx::query_scalar::<_, i64>(concat!(
+            "SELECT c.id FROM commentaries c JOIN editions e ON e.id = c.edition_id \
+             WHERE ($2 = 0 OR c.trend_id = $2) AND EXISTS (SELECT 1 FROM commentary_versions v \
+             WHERE v.commentary_id = c.id AND ($3 = '' OR v.lang = $3) AND ",
+            visible!(),
+            ") ORDER BY e.week_start DESC, c.position, c.id LIMIT $4 OFFSET $5"
+        ))
+        .bind(self.now)
+        .bind(trend)
+        .bind(lang)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(self.pool)
+        .await?;
+        let total: i64 = sqlx::query_scalar(concat!(
+            "SELECT COUNT(*) FROM commentaries c JOIN editions e ON e.id = c.edition_id \
+             WHERE ($2 = 0 OR c.trend_id = $2) AND EXISTS (SELECT 1 FROM commentary_versions v \
+             WHERE v.commentary_id = c.id AND ($3 = '' OR v.lang = $3) AND ",
+            visible!(),
+            ")"
+        ))
+        .bind(self.now)
+        .bind(trend)
+        .bind(lang)
+        .fetch_one(self.pool)
+        .await?;
+        Ok((ids, total.max(0) as u64))
+    }
+
     /// The public versions of every commentary in the editions whose week
     /// starts within the bounds (of one trend, or all), by week and then in
     /// the editions' order: the barometer.

@@ -9,6 +9,7 @@
 //! - Public responses carry a strict Content-Security-Policy; pages contain
 //!   no script and load nothing from another origin.
 
+pub mod api;
 mod barometer;
 mod discovery;
 mod error;
@@ -322,6 +323,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/unsubscribe", axum::routing::post(subscribe::one_click))
         .route("/{lang}/letter/{edition}", get(subscribe::letter))
         .merge(workspace::router())
+        .merge(api::router())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
