@@ -380,6 +380,18 @@ impl Search {
 
     /// Whether the index lives in memory only (no folder, or the folder is
     /// another process's).
+    /// Whether a running process holds the index folder at `root`: a
+    /// serving node does, so commands that must not run beside one ask.
+    pub fn in_use(root: &Path) -> bool {
+        let Ok(file) = std::fs::OpenOptions::new()
+            .write(true)
+            .open(root.join(LOCK_FILE))
+        else {
+            return false;
+        };
+        matches!(file.try_lock(), Err(std::fs::TryLockError::WouldBlock))
+    }
+
     pub fn in_memory(&self) -> bool {
         self.root.is_none()
     }
@@ -967,7 +979,7 @@ fn poisoned() -> SearchError {
     SearchError::Io(std::io::Error::other("a search index lock was poisoned"))
 }
 
-/// Removes everything in `root` and marks it with the current format.
+/// The file a process locks to hold an index folder.
 const LOCK_FILE: &str = "NODE.lock";
 
 /// Takes the folder for this process (created as needed): `None` when

@@ -1,6 +1,6 @@
 use std::io::{Read, Write};
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use sitrep::config::{Config, ServeArgs, SiteArgs};
 use tokio::net::TcpListener;
@@ -79,6 +79,22 @@ enum Command {
     Reindex {
         #[command(flatten)]
         site: SiteArgs,
+    },
+    /// Write a consistent copy of the site's SQLite database to FILE, while
+    /// the site keeps serving. On PostgreSQL, use pg_dump (see docs/deploy.md).
+    Backup {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Where to write the copy; an existing file is not overwritten.
+        file: std::path::PathBuf,
+    },
+    /// Put a backup in place of the site's SQLite database, after checking
+    /// it. Stop sitrep first; the database it replaces is kept beside it.
+    Restore {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// A file written by `sitrep backup`.
+        file: std::path::PathBuf,
     },
     /// Copy a whole site into an empty database (SQLite to PostgreSQL, or back).
     ///
@@ -540,6 +556,85 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
                 "Indexed {n} published language versions in {:.1} s into {}.",
                 started.elapsed().as_secs_f32(),
                 config.index.display()
+            );
+            Ok(())
+        }
+        Command::Backup { site, file } => {
+            let config = Config::resolve(&site, None)?;
+            init_logs(&config.log);
+            if file.exists() {
+                bail!("{} exists already; choose a new file name", file.display());
+            }
+            let store = sitrep::open_store(&config).await?;
+            store.backup_sqlite(&file).await.with_context(|| {
+                format!(
+                    "cannot write the backup to {} (on PostgreSQL, use pg_dump --format=custom)",
+                    file.display()
+                )
+            })?;
+            let facts = sitrep_store::Store::check_backup(&file)
+                .await
+                .context("the backup was written but does not check out")?;
+            let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+            println!(
+                "Backup written to {} ({:.1} MB, checked): {} editions, {} language versions, schema {}.",
+                file.display(),
+                size as f64 / 1e6,
+                facts.editions,
+                facts.versions,
+                facts.schema
+            );
+            Ok(())
+        }
+        Command::Restore { site, file } => {
+            let config = Config::resolve(&site, None)?;
+            init_logs(&config.log);
+            let Some(target) = config
+                .database_url
+                .strip_prefix("sqlite://")
+                .map(|rest| std::path::PathBuf::from(rest.split('?').next().unwrap_or(rest)))
+            else {
+                bail!("restore puts back SQLite backups; on PostgreSQL, use pg_restore");
+            };
+            let facts = sitrep_store::Store::check_backup(&file)
+                .await
+                .with_context(|| {
+                    format!("{} is not a backup sitrep can restore", file.display())
+                })?;
+            if sitrep_search::Search::in_use(&config.index) {
+                bail!(
+                    "a sitrep is running on {} (its search index is in use); stop it first",
+                    config.data.display()
+                );
+            }
+            std::fs::create_dir_all(target.parent().unwrap_or(std::path::Path::new(".")))?;
+            let mut kept = None;
+            if target.exists() {
+                let aside = target.with_extension(format!(
+                    "db.before-restore-{}",
+                    jiff::Timestamp::now().as_second()
+                ));
+                std::fs::rename(&target, &aside)
+                    .with_context(|| format!("cannot move {} aside", target.display()))?;
+                kept = Some(aside);
+            }
+            for suffix in ["-wal", "-shm"] {
+                let side = std::path::PathBuf::from(format!("{}{suffix}", target.display()));
+                let _ = std::fs::remove_file(side);
+            }
+            let partial = target.with_extension("db.restoring");
+            std::fs::copy(&file, &partial)?;
+            std::fs::rename(&partial, &target)?;
+            // The index is rebuilt from the restored content when sitrep starts.
+            let _ = std::fs::remove_dir_all(&config.index);
+            println!(
+                "Restored {} into {}: {} editions, {} language versions.{}",
+                file.display(),
+                target.display(),
+                facts.editions,
+                facts.versions,
+                kept.map(|k| format!(" The database it replaced is kept as {}.", k.display()))
+                    .unwrap_or_default()
             );
             Ok(())
         }

@@ -431,6 +431,77 @@ impl Store {
     }
 }
 
+/// What a backup file holds, once checked.
+#[derive(Debug, Clone)]
+pub struct BackupFacts {
+    /// The newest migration applied to it.
+    pub schema: i64,
+    pub editions: i64,
+    pub versions: i64,
+}
+
+impl Store {
+    /// Writes a consistent copy of an SQLite database to `path` while the
+    /// site serves (`VACUUM INTO`: everything committed when it starts,
+    /// nothing half-written). PostgreSQL has pg_dump for this.
+    pub async fn backup_sqlite(&self, path: &std::path::Path) -> Result<()> {
+        if self.backend != Backend::Sqlite {
+            return Err(StoreError::Unsupported(
+                "backup writes SQLite files; on PostgreSQL use pg_dump".into(),
+            ));
+        }
+        sqlx::query("VACUUM INTO $1")
+            .bind(path.to_string_lossy().into_owned())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Checks an SQLite file as a backup to restore: intact, with a schema
+    /// this version of sitrep knows, and what it holds.
+    pub async fn check_backup(path: &std::path::Path) -> Result<BackupFacts> {
+        use sqlx::Connection;
+        let bad = |why: String| StoreError::Corrupt(format!("{}: {why}", path.display()));
+        // Opened read-only and as it is: checking a backup changes nothing in it.
+        let options = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(path)
+            .read_only(true);
+        let mut conn = sqlx::SqliteConnection::connect_with(&options)
+            .await
+            .map_err(|e| bad(e.to_string()))?;
+        let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(&mut conn)
+            .await
+            .map_err(|e| bad(e.to_string()))?;
+        if check != "ok" {
+            return Err(bad(check));
+        }
+        let schema: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
+            .fetch_one(&mut conn)
+            .await
+            .map_err(|_| bad("not a sitrep database".into()))?;
+        let schema = schema.ok_or_else(|| bad("not a sitrep database".into()))?;
+        let newest = crate::migrate::MIGRATIONS.last().map_or(0, |m| m.0);
+        if schema > newest {
+            return Err(bad(format!(
+                "made by a newer sitrep (schema {schema}, this one knows {newest})"
+            )));
+        }
+        let editions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM editions")
+            .fetch_one(&mut conn)
+            .await?;
+        let versions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM commentary_versions")
+            .fetch_one(&mut conn)
+            .await?;
+        let _ = conn.close().await;
+        Ok(BackupFacts {
+            schema,
+            editions,
+            versions,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     /// Every table and column the migrations create is either copied or

@@ -35,7 +35,7 @@ use sqlx::{AnyPool, ConnectOptions, Executor};
 
 pub use catalog::{Assessment, Author, Catalog, Likelihood, Trend};
 pub use changes::{CHANNEL, Changes};
-pub use copy::CopyProgress;
+pub use copy::{BackupFacts, CopyProgress};
 pub use deliveries::{Claimed, Outcome, Reported, SendCurve, SendFigures};
 pub use desk::{DeskCommentary, DeskEdition, DeskVersion, Revision, SaveOutcome, VersionEdit};
 pub use forecasts::{ForecastSet, Statement, StatementEdit};
@@ -66,6 +66,8 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://USER@HOST/DATABASE")]
     UnsupportedUrl(String),
+    #[error("{0}")]
+    Unsupported(String),
     #[error("{0} is already taken")]
     Duplicate(String),
     #[error("the destination already has content; copy only into an empty database")]
