@@ -378,8 +378,6 @@ impl Search {
         Ok(fresh)
     }
 
-    /// Whether the index lives in memory only (no folder, or the folder is
-    /// another process's).
     /// Whether a running process holds the index folder at `root`: a
     /// serving node does, so commands that must not run beside one ask.
     pub fn in_use(root: &Path) -> bool {
@@ -392,6 +390,8 @@ impl Search {
         matches!(file.try_lock(), Err(std::fs::TryLockError::WouldBlock))
     }
 
+    /// Whether the index lives in memory only (no folder, or the folder is
+    /// another process's).
     pub fn in_memory(&self) -> bool {
         self.root.is_none()
     }

@@ -562,16 +562,23 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
         Command::Backup { site, file } => {
             let config = Config::resolve(&site, None)?;
             init_logs(&config.log);
+            let Some(db) = sitrep_store::Store::sqlite_file(&config.database_url) else {
+                bail!(
+                    "backup copies SQLite sites; on PostgreSQL, use pg_dump --format=custom (see docs/deploy.md)"
+                );
+            };
+            if !db.exists() {
+                bail!("there is no site at {}", db.display());
+            }
             if file.exists() {
                 bail!("{} exists already; choose a new file name", file.display());
             }
-            let store = sitrep::open_store(&config).await?;
-            store.backup_sqlite(&file).await.with_context(|| {
-                format!(
-                    "cannot write the backup to {} (on PostgreSQL, use pg_dump --format=custom)",
-                    file.display()
-                )
-            })?;
+            // Connected as it is: a backup never changes the site's schema.
+            let store = sitrep_store::Store::connect(&config.database_url).await?;
+            store
+                .backup_sqlite(&file)
+                .await
+                .with_context(|| format!("cannot write the backup to {}", file.display()))?;
             let facts = sitrep_store::Store::check_backup(&file)
                 .await
                 .context("the backup was written but does not check out")?;
@@ -589,12 +596,10 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
         Command::Restore { site, file } => {
             let config = Config::resolve(&site, None)?;
             init_logs(&config.log);
-            let Some(target) = config
-                .database_url
-                .strip_prefix("sqlite://")
-                .map(|rest| std::path::PathBuf::from(rest.split('?').next().unwrap_or(rest)))
-            else {
-                bail!("restore puts back SQLite backups; on PostgreSQL, use pg_restore");
+            let Some(target) = sitrep_store::Store::sqlite_file(&config.database_url) else {
+                bail!(
+                    "restore puts back SQLite backups; on PostgreSQL, use pg_restore (see docs/deploy.md)"
+                );
             };
             let facts = sitrep_store::Store::check_backup(&file)
                 .await
@@ -608,25 +613,33 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
                 );
             }
             std::fs::create_dir_all(target.parent().unwrap_or(std::path::Path::new(".")))?;
+            // The copy is made first: if it fails, the site is as it was.
+            let partial = target.with_extension("db.restoring");
+            std::fs::copy(&file, &partial)
+                .with_context(|| format!("cannot copy {}", file.display()))?;
             let mut kept = None;
             if target.exists() {
-                let aside = target.with_extension(format!(
-                    "db.before-restore-{}",
-                    jiff::Timestamp::now().as_second()
-                ));
+                let stamp = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%S%.6f");
+                let aside = target.with_extension(format!("db.before-restore-{stamp}"));
+                if aside.exists() {
+                    bail!("{} exists already; try again", aside.display());
+                }
+                // The old database goes aside whole, its write-ahead log with it.
+                for suffix in ["-wal", "-shm"] {
+                    let side = std::path::PathBuf::from(format!("{}{suffix}", target.display()));
+                    if side.exists() {
+                        std::fs::rename(&side, format!("{}{suffix}", aside.display()))?;
+                    }
+                }
                 std::fs::rename(&target, &aside)
                     .with_context(|| format!("cannot move {} aside", target.display()))?;
                 kept = Some(aside);
             }
-            for suffix in ["-wal", "-shm"] {
-                let side = std::path::PathBuf::from(format!("{}{suffix}", target.display()));
-                let _ = std::fs::remove_file(side);
-            }
-            let partial = target.with_extension("db.restoring");
-            std::fs::copy(&file, &partial)?;
             std::fs::rename(&partial, &target)?;
             // The index is rebuilt from the restored content when sitrep starts.
-            let _ = std::fs::remove_dir_all(&config.index);
+            if !target.starts_with(&config.index) {
+                let _ = std::fs::remove_dir_all(&config.index);
+            }
             println!(
                 "Restored {} into {}: {} editions, {} language versions.{}",
                 file.display(),

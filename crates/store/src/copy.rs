@@ -441,6 +441,21 @@ pub struct BackupFacts {
 }
 
 impl Store {
+    /// The file an SQLite database URL names, as sqlx reads it; `None` for
+    /// other databases and for SQLite in memory.
+    pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+        use std::str::FromStr;
+        if !url.starts_with("sqlite:") {
+            return None;
+        }
+        if url.contains(":memory:") || url.contains("mode=memory") {
+            return None;
+        }
+        let options = sqlx::sqlite::SqliteConnectOptions::from_str(url).ok()?;
+        let file = options.get_filename();
+        (!file.as_os_str().is_empty()).then(|| file.to_path_buf())
+    }
+
     /// Writes a consistent copy of an SQLite database to `path` while the
     /// site serves (`VACUUM INTO`: everything committed when it starts,
     /// nothing half-written). PostgreSQL has pg_dump for this.
@@ -541,6 +556,23 @@ mod tests {
             assert_eq!(copied, *columns, "columns of {table}");
         }
         assert_eq!(super::TABLES.len() + super::NOT_COPIED.len(), schema.len());
+    }
+
+    #[test]
+    fn sqlite_urls_name_their_files_as_sqlx_reads_them() {
+        use std::path::PathBuf;
+        let file = crate::Store::sqlite_file;
+        assert_eq!(
+            file("sqlite:///srv/site/sitrep.db?mode=rwc"),
+            Some(PathBuf::from("/srv/site/sitrep.db"))
+        );
+        assert_eq!(
+            file("sqlite://data/sitrep.db?mode=rwc"),
+            Some(PathBuf::from("data/sitrep.db"))
+        );
+        assert_eq!(file("sqlite:site.db"), Some(PathBuf::from("site.db")));
+        assert_eq!(file("sqlite::memory:"), None);
+        assert_eq!(file("postgres://postgres@127.0.0.1/sitrep"), None);
     }
 
     /// Every table whose key the database assigns has its counter moved

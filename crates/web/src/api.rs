@@ -122,7 +122,13 @@ fn json_bytes(headers: &HeaderMap, body: Vec<u8>) -> Response {
     let fresh = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+        .is_some_and(|v| {
+            // Weak comparison (RFC 9110): a proxy that compresses may have
+            // made the tag weak.
+            v.split(',')
+                .map(str::trim)
+                .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag)
+        });
     let mut res = if fresh {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
