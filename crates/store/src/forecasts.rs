@@ -248,25 +248,14 @@ impl Writer {
             .execute(self.conn())
             .await?;
         for (l, title, intro) in texts {
-            if title.is_empty() {
-                sqlx::query("DELETE FROM forecast_set_texts WHERE set_id = $1 AND lang = $2")
-                    .bind(id)
-                    .bind(l.as_str())
-                    .execute(self.conn())
-                    .await?;
-            } else {
-                sqlx::query(
-                    "INSERT INTO forecast_set_texts (set_id, lang, title, intro) \
-                     VALUES ($1, $2, $3, $4) ON CONFLICT (set_id, lang) \
-                     DO UPDATE SET title = excluded.title, intro = excluded.intro",
-                )
-                .bind(id)
-                .bind(l.as_str())
-                .bind(*title)
-                .bind(*intro)
-                .execute(self.conn())
-                .await?;
-            }
+            self.put_lang_row(
+                "forecast_set_texts",
+                "set_id",
+                id,
+                *l,
+                &[("title", title), ("intro", intro)],
+            )
+            .await?;
         }
         Ok(())
     }
@@ -316,26 +305,14 @@ impl Writer {
                 }
             };
         for (l, text) in s.texts {
-            if text.is_empty() {
-                sqlx::query(
-                    "DELETE FROM forecast_statement_texts WHERE statement_id = $1 AND lang = $2",
-                )
-                .bind(id)
-                .bind(l.as_str())
-                .execute(self.conn())
-                .await?;
-            } else {
-                sqlx::query(
-                    "INSERT INTO forecast_statement_texts (statement_id, lang, text) \
-                     VALUES ($1, $2, $3) ON CONFLICT (statement_id, lang) \
-                     DO UPDATE SET text = excluded.text",
-                )
-                .bind(id)
-                .bind(l.as_str())
-                .bind(*text)
-                .execute(self.conn())
-                .await?;
-            }
+            self.put_lang_row(
+                "forecast_statement_texts",
+                "statement_id",
+                id,
+                *l,
+                &[("text", text)],
+            )
+            .await?;
         }
         Ok(id)
     }
@@ -396,24 +373,14 @@ impl Writer {
         .fetch_one(self.conn())
         .await?;
         for (l, label) in labels {
-            if label.is_empty() {
-                sqlx::query("DELETE FROM likelihood_labels WHERE likelihood_id = $1 AND lang = $2")
-                    .bind(id)
-                    .bind(l.as_str())
-                    .execute(self.conn())
-                    .await?;
-            } else {
-                sqlx::query(
-                    "INSERT INTO likelihood_labels (likelihood_id, lang, label) \
-                     VALUES ($1, $2, $3) ON CONFLICT (likelihood_id, lang) \
-                     DO UPDATE SET label = excluded.label",
-                )
-                .bind(id)
-                .bind(l.as_str())
-                .bind(*label)
-                .execute(self.conn())
-                .await?;
-            }
+            self.put_lang_row(
+                "likelihood_labels",
+                "likelihood_id",
+                id,
+                *l,
+                &[("label", label)],
+            )
+            .await?;
         }
         Ok(id)
     }

@@ -166,20 +166,59 @@ impl Writer {
         .fetch_one(&mut *self.tx)
         .await?;
         for (lang, label) in labels {
-            let sql = if label.is_empty() {
-                "DELETE FROM assessment_labels WHERE assessment_id = $1 AND lang = $2 AND $3 = ''"
-            } else {
-                "INSERT INTO assessment_labels (assessment_id, lang, label) VALUES ($1, $2, $3) \
-                 ON CONFLICT (assessment_id, lang) DO UPDATE SET label = excluded.label"
-            };
-            sqlx::query(sql)
-                .bind(id)
-                .bind(lang.as_str())
-                .bind(*label)
-                .execute(&mut *self.tx)
-                .await?;
+            self.put_lang_row(
+                "assessment_labels",
+                "assessment_id",
+                id,
+                *lang,
+                &[("label", label)],
+            )
+            .await?;
         }
         Ok(id)
+    }
+
+    /// Writes one language's row of a per-language table (labels, titles,
+    /// statements): an empty first value removes the row, else the named
+    /// columns are inserted or updated and any others are kept.
+    pub(crate) async fn put_lang_row(
+        &mut self,
+        table: &'static str,
+        key: &'static str,
+        id: i64,
+        lang: Lang,
+        values: &[(&'static str, &str)],
+    ) -> Result<()> {
+        if values.first().is_none_or(|(_, v)| v.is_empty()) {
+            let sql = format!("DELETE FROM {table} WHERE {key} = $1 AND lang = $2");
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(id)
+                .bind(lang.as_str())
+                .execute(&mut *self.tx)
+                .await?;
+            return Ok(());
+        }
+        let names: Vec<&str> = values.iter().map(|(c, _)| *c).collect();
+        let places: Vec<String> = (3..3 + values.len()).map(|i| format!("${i}")).collect();
+        let updates: Vec<String> = names
+            .iter()
+            .map(|c| format!("{c} = excluded.{c}"))
+            .collect();
+        let sql = format!(
+            "INSERT INTO {table} ({key}, lang, {}) VALUES ($1, $2, {}) \
+             ON CONFLICT ({key}, lang) DO UPDATE SET {}",
+            names.join(", "),
+            places.join(", "),
+            updates.join(", ")
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .bind(lang.as_str());
+        for (_, v) in values {
+            q = q.bind(*v);
+        }
+        q.execute(&mut *self.tx).await?;
+        Ok(())
     }
 
     /// An author with their (name, bio) per language.

@@ -152,7 +152,13 @@ fn json_bytes(headers: &HeaderMap, body: Vec<u8>) -> Response {
 fn ok<T: Serialize>(headers: &HeaderMap, value: &T) -> Response {
     match serde_json::to_vec(value) {
         Ok(body) => json_bytes(headers, body),
-        Err(e) => failed(PageError::BadRequest(e.to_string())),
+        Err(e) => {
+            tracing::error!(error = %e, "an api answer could not be written");
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the server could not answer",
+            )
+        }
     }
 }
 

@@ -130,16 +130,6 @@ fn cards(ctx: &Ctx<'_>, sets: &[ForecastSet], statements: &[Statement]) -> Vec<F
         .collect()
 }
 
-fn today(ctx: &Ctx<'_>) -> String {
-    jiff::Timestamp::from_second(ctx.now)
-        .map(|t| {
-            t.to_zoned_datetime(jiff::tz::TimeZone::UTC)
-                .date()
-                .to_string()
-        })
-        .unwrap_or_default()
-}
-
 /// `GET /{lang}/forecasts/`.
 pub async fn list(State(app): App, SiteLang(lang): SiteLang) -> Response {
     let now = app.now();
@@ -192,7 +182,7 @@ pub async fn set(
         };
         let statements = public.forecast_statements(Some(set.id)).await?;
         let all: Vec<&Statement> = statements.iter().collect();
-        let today = today(&ctx);
+        let today = crate::day_of(ctx.now);
         let mut groups: Vec<StatementGroup> = Vec::new();
         for t in &ctx.catalog.trends {
             let of_trend: Vec<StatementView> = all

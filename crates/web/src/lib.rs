@@ -249,6 +249,11 @@ impl AppState {
         (self.clock)()
     }
 
+    /// Today's date in UTC (YYYY-MM-DD), as due dates are written.
+    pub fn today(&self) -> String {
+        day_of(self.now())
+    }
+
     /// Asks running sends to stop taking new work (at shutdown).
     pub fn stop(&self) {
         self.stopping
@@ -333,4 +338,11 @@ pub fn router(state: Arc<AppState>) -> Router {
         // Request spans and timings at DEBUG (`SITREP_LOG=tower_http=debug,info`).
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The UTC date of a moment (YYYY-MM-DD).
+pub(crate) fn day_of(t: Timestamp) -> String {
+    jiff::Timestamp::from_second(t)
+        .map(|t| t.strftime("%Y-%m-%d").to_string())
+        .unwrap_or_default()
 }

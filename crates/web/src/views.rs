@@ -237,9 +237,7 @@ impl<'a> Ctx<'a> {
 
     /// A name from a per-language map, in the reader's language or the best fallback.
     pub fn pick_name<'m, T>(&self, names: &'m std::collections::HashMap<Lang, T>) -> Option<&'m T> {
-        std::iter::once(&self.lang)
-            .chain(&self.fallbacks)
-            .find_map(|l| names.get(l))
+        self.pick_with_lang(names).map(|(_, v)| v)
     }
 
     /// Like [`Ctx::pick_name`], with the language picked.

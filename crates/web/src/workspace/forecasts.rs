@@ -52,12 +52,6 @@ fn allowed(app: &AppState, staff: &Staff) -> Result<(), Response> {
     }
 }
 
-fn today(app: &AppState) -> String {
-    jiff::Timestamp::from_second(app.now())
-        .map(|t| t.strftime("%Y-%m-%d").to_string())
-        .unwrap_or_default()
-}
-
 /// A per-language text in the staff member's language, else any.
 fn pick<T>(map: &std::collections::HashMap<Lang, T>, lang: Lang) -> Option<&T> {
     map.get(&lang).or_else(|| {
@@ -94,7 +88,7 @@ async fn list_page(app: &AppState, staff: &Staff, error: Option<String>, typed: 
     let lang = staff.user.ui_lang;
     let loaded = async {
         let sets = app.store.desk_forecast_sets().await?;
-        let due = app.store.desk_statements(None, Some(&today(app))).await?;
+        let due = app.store.desk_statements(None, Some(&app.today())).await?;
         let catalog = app.catalog().await?;
         Ok::<_, StoreError>((sets, due, catalog))
     }

@@ -320,9 +320,7 @@ async fn waiting(app: &AppState, staff: &Staff) -> Result<Vec<Value>, PageError>
             .desk_requests(Some(RequestState::New), None, 0, 0)
             .await?;
         add("ws-waiting-requests", new, "/workspace/requests?state=new");
-        let today = jiff::Timestamp::from_second(app.now())
-            .map(|t| t.strftime("%Y-%m-%d").to_string())
-            .unwrap_or_default();
+        let today = app.today();
         let due = app.store.desk_statements(None, Some(&today)).await?.len();
         add("ws-waiting-due", due as u64, "/workspace/forecasts");
     } else if staff.user.role == Role::Author {
