@@ -307,6 +307,13 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
             for (email, role, _, _) in sitrep::demo::DEMO_LOGINS {
                 println!("  {email:28} {}", role.as_str());
             }
+            let key = store
+                .setting_or_init(
+                    sitrep_web::ghost::KEY_SETTING,
+                    &sitrep_web::ghost::new_key(),
+                )
+                .await?;
+            println!("Content API key for Ghost clients (/ghost/api/content/): {key}");
             if no_serve {
                 return Ok(());
             }

@@ -42,7 +42,9 @@ pub use forecasts::{ForecastSet, Statement, StatementEdit};
 pub use indexing::IndexRow;
 pub use lists::{DeskPage, DeskPageVersion, NamedList};
 pub use media::Media;
-pub use public::{EditionRow, MarkRow, PageRow, Public, VersionRow};
+pub use public::{
+    EditionRow, MarkRow, Only, PageRow, Public, VersionFilter, VersionOrder, VersionRow,
+};
 pub use requests::{AnalysisRequest, NewRequest, RequestEvent, RequestState};
 pub use staff::{AuditEntry, NewUser, Session, User, normalize_email};
 pub use subscribers::{OutboxMessage, Subscriber, SubscriberFilter, SubscriberStatus};

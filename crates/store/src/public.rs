@@ -182,6 +182,7 @@ impl crate::Store {
 /// One public language version of a static page.
 #[derive(Debug, Clone)]
 pub struct PageRow {
+    pub id: i64,
     pub slug: String,
     pub lang: Lang,
     pub title: String,
@@ -243,6 +244,41 @@ fn edition(t: EditionTuple) -> EditionRow {
         web_at: t.4,
         commentaries: t.5,
     }
+}
+
+/// One condition on the versions a filtered list takes.
+#[derive(Debug, Clone)]
+pub enum Only {
+    /// Of one of these trends.
+    Trends(Vec<i64>),
+    /// With one of these among the authors.
+    Authors(Vec<i64>),
+    /// With one of these as the first author.
+    FirstAuthors(Vec<i64>),
+    /// Versions of these commentaries.
+    Commentaries(Vec<i64>),
+    /// With one of these slugs.
+    Slugs(Vec<String>),
+    /// Published before (`Less`), at (`Equal`) or after (`Greater`) a
+    /// moment; the flag adds equality to `Less` and `Greater`.
+    Published(std::cmp::Ordering, bool, Timestamp),
+}
+
+/// Which versions of one language a filtered list takes: each condition
+/// must hold (`true`) or must not (`false`).
+#[derive(Debug, Clone)]
+pub struct VersionFilter {
+    pub lang: Lang,
+    pub only: Vec<(bool, Only)>,
+}
+
+/// The order of a filtered list; ties go to the commentary's id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionOrder {
+    Newest,
+    Oldest,
+    TitleAsc,
+    TitleDesc,
 }
 
 /// Reads what readers may see as of one moment.
@@ -599,6 +635,155 @@ impl<'a> Public<'a> {
         Ok((ids, total.max(0) as u64))
     }
 
+    /// One page of the public versions in one language that pass a filter,
+    /// and how many pass it.
+    pub async fn filtered_versions(
+        &self,
+        filter: &VersionFilter,
+        order: VersionOrder,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<VersionRow>, u64)> {
+        const PUBLISHED: &str =
+            "(CASE WHEN v.published_at > e.web_at THEN v.published_at ELSE e.web_at END)";
+        // Ids go into the SQL as numbers; slugs and moments are bound after
+        // now ($1) and the language ($2).
+        let mut conditions = String::new();
+        let mut texts: Vec<String> = Vec::new();
+        let mut moments: Vec<Timestamp> = Vec::new();
+        let ids = |ids: &[i64]| {
+            if ids.is_empty() {
+                "NULL".to_owned()
+            } else {
+                crate::id_list(ids)
+            }
+        };
+        for (keep, only) in &filter.only {
+            let test = match only {
+                Only::Trends(t) => format!("c.trend_id IN ({})", ids(t)),
+                Only::Commentaries(t) => format!("c.id IN ({})", ids(t)),
+                Only::Authors(t) => format!(
+                    "EXISTS (SELECT 1 FROM commentary_authors ca WHERE ca.commentary_id = c.id \
+                     AND ca.author_id IN ({}))",
+                    ids(t)
+                ),
+                Only::FirstAuthors(t) => format!(
+                    "EXISTS (SELECT 1 FROM commentary_authors ca WHERE ca.commentary_id = c.id \
+                     AND ca.author_id IN ({}) AND NOT EXISTS (SELECT 1 FROM commentary_authors b \
+                     WHERE b.commentary_id = c.id AND b.position < ca.position))",
+                    ids(t)
+                ),
+                Only::Slugs(slugs) => {
+                    let mut marks = Vec::new();
+                    for slug in slugs {
+                        texts.push(slug.clone());
+                        marks.push(format!("${}", 2 + texts.len()));
+                    }
+                    if marks.is_empty() {
+                        "1 = 0".to_owned()
+                    } else {
+                        format!("v.slug IN ({})", marks.join(", "))
+                    }
+                }
+                Only::Published(side, or_equal, at) => {
+                    moments.push(*at);
+                    let op = match (side, or_equal) {
+                        (std::cmp::Ordering::Less, false) => "<",
+                        (std::cmp::Ordering::Less, true) => "<=",
+                        (std::cmp::Ordering::Greater, false) => ">",
+                        (std::cmp::Ordering::Greater, true) => ">=",
+                        (std::cmp::Ordering::Equal, _) => "=",
+                    };
+                    // Placeholder numbers for moments are fixed up below,
+                    // once the number of slugs is known.
+                    format!("{PUBLISHED} {op} @{}", moments.len())
+                }
+            };
+            conditions.push_str(if *keep { " AND " } else { " AND NOT " });
+            conditions.push('(');
+            conditions.push_str(&test);
+            conditions.push(')');
+        }
+        for i in (1..=moments.len()).rev() {
+            conditions = conditions.replace(&format!("@{i}"), &format!("${}", 2 + texts.len() + i));
+        }
+        let next = 3 + texts.len() + moments.len();
+        let order_by = match order {
+            VersionOrder::Newest => format!("{PUBLISHED} DESC, c.id DESC"),
+            VersionOrder::Oldest => format!("{PUBLISHED}, c.id"),
+            VersionOrder::TitleAsc => "v.title, c.id".to_owned(),
+            VersionOrder::TitleDesc => "v.title DESC, c.id DESC".to_owned(),
+        };
+        let from = format!("WHERE {} AND v.lang = $2{conditions}", visible!());
+        let list = format!(
+            "{}{from} ORDER BY {order_by} LIMIT ${next} OFFSET ${}",
+            version_columns!(),
+            next + 1
+        );
+        let count = format!(
+            "SELECT COUNT(*) FROM commentary_versions v \
+             JOIN commentaries c ON c.id = v.commentary_id \
+             JOIN editions e ON e.id = c.edition_id {from}"
+        );
+        let mut q = sqlx::query_as::<_, VersionTuple>(sqlx::AssertSqlSafe(list))
+            .bind(self.now)
+            .bind(filter.lang.as_str());
+        let mut n = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count))
+            .bind(self.now)
+            .bind(filter.lang.as_str());
+        for t in &texts {
+            q = q.bind(t.clone());
+            n = n.bind(t.clone());
+        }
+        for m in &moments {
+            q = q.bind(*m);
+            n = n.bind(*m);
+        }
+        let rows = q.bind(limit).bind(offset).fetch_all(self.pool).await?;
+        let total = n.fetch_one(self.pool).await?;
+        Ok((versions(rows)?, total.max(0) as u64))
+    }
+
+    /// How many public versions in one language each trend and each author
+    /// has: (trend id → count, author id → count).
+    pub async fn lang_counts(
+        &self,
+        lang: Lang,
+    ) -> Result<(
+        std::collections::HashMap<i64, u64>,
+        std::collections::HashMap<i64, u64>,
+    )> {
+        let trends = sqlx::query_as::<_, (i64, i64)>(concat!(
+            "SELECT c.trend_id, COUNT(*) FROM commentary_versions v \
+             JOIN commentaries c ON c.id = v.commentary_id \
+             JOIN editions e ON e.id = c.edition_id WHERE ",
+            visible!(),
+            " AND v.lang = $2 GROUP BY c.trend_id ORDER BY c.trend_id"
+        ))
+        .bind(self.now)
+        .bind(lang.as_str())
+        .fetch_all(self.pool)
+        .await?;
+        let authors = sqlx::query_as::<_, (i64, i64)>(concat!(
+            "SELECT ca.author_id, COUNT(*) FROM commentary_versions v \
+             JOIN commentaries c ON c.id = v.commentary_id \
+             JOIN editions e ON e.id = c.edition_id \
+             JOIN commentary_authors ca ON ca.commentary_id = c.id WHERE ",
+            visible!(),
+            " AND v.lang = $2 GROUP BY ca.author_id ORDER BY ca.author_id"
+        ))
+        .bind(self.now)
+        .bind(lang.as_str())
+        .fetch_all(self.pool)
+        .await?;
+        let count = |rows: Vec<(i64, i64)>| {
+            rows.into_iter()
+                .map(|(id, n)| (id, n.max(0) as u64))
+                .collect()
+        };
+        Ok((count(trends), count(authors)))
+    }
+
     /// The public versions of every commentary in the editions whose week
     /// starts within the bounds (of one trend, or all), by week and then in
     /// the editions' order: the barometer.
@@ -621,8 +806,8 @@ impl<'a> Public<'a> {
 
     /// Public versions of static pages; all of them, or those of one slug.
     pub async fn pages(&self, slug: Option<&str>) -> Result<Vec<PageRow>> {
-        let rows = sqlx::query_as::<_, (String, String, String, String)>(
-            "SELECT p.slug, v.lang, v.title, v.body FROM page_versions v \
+        let rows = sqlx::query_as::<_, (i64, String, String, String, String)>(
+            "SELECT p.id, p.slug, v.lang, v.title, v.body FROM page_versions v \
              JOIN pages p ON p.id = v.page_id \
              WHERE v.status = 'published' AND v.published_at IS NOT NULL \
              AND v.published_at <= $1 AND ($2 = '' OR p.slug = $2) \
@@ -633,8 +818,9 @@ impl<'a> Public<'a> {
         .fetch_all(self.pool)
         .await?;
         rows.into_iter()
-            .map(|(slug, code, title, body)| {
+            .map(|(id, slug, code, title, body)| {
                 Ok(PageRow {
+                    id,
                     slug,
                     lang: lang(&code)?,
                     title,

@@ -115,7 +115,7 @@ fn failed(e: PageError) -> Response {
 }
 
 /// JSON bytes with an ETag; 304 when the client has them already.
-fn json_bytes(headers: &HeaderMap, body: Vec<u8>) -> Response {
+pub(crate) fn json_bytes(headers: &HeaderMap, body: Vec<u8>) -> Response {
     let digest = Sha256::digest(&body);
     let tag: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
     let etag = format!("\"{tag}\"");

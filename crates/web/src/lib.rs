@@ -15,6 +15,7 @@ mod discovery;
 mod error;
 mod forecasts;
 mod form;
+pub mod ghost;
 mod headers;
 pub mod media;
 pub mod newsletter;
@@ -329,6 +330,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/{lang}/letter/{edition}", get(subscribe::letter))
         .merge(workspace::router())
         .merge(api::router())
+        .merge(ghost::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

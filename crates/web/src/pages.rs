@@ -656,7 +656,7 @@ fn page_number(params: Params) -> Result<PageNumber, PageError> {
 }
 
 /// A language code from the URL, if it is one of the site's.
-fn site_lang(app: &AppState, raw: &str) -> Option<Lang> {
+pub(crate) fn site_lang(app: &AppState, raw: &str) -> Option<Lang> {
     Lang::parse(raw).ok().filter(|l| app.langs().contains(l))
 }
 
