@@ -50,6 +50,17 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
+    /// Whether someone with this role may make an API token that acts with
+    /// `other`: admins any, editors any but admin, the others only their own.
+    /// A token whose owner no longer covers its role stops working.
+    pub fn covers(self, other: Role) -> bool {
+        match self {
+            Role::Admin => true,
+            Role::Editor => other != Role::Admin,
+            r => r == other,
+        }
+    }
+
     /// The one place permissions are decided; every workspace route asks.
     pub fn may(self, action: Action) -> bool {
         use Action::*;
@@ -80,6 +91,16 @@ mod tests {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }
         assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn tokens_act_at_most_with_their_owners_role() {
+        assert!(Role::Admin.covers(Role::Translator));
+        assert!(Role::Editor.covers(Role::Author));
+        assert!(!Role::Editor.covers(Role::Admin));
+        assert!(Role::Author.covers(Role::Author));
+        assert!(!Role::Author.covers(Role::Translator));
+        assert!(!Role::Translator.covers(Role::Editor));
     }
 
     #[test]

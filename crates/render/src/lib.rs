@@ -116,6 +116,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/ws_account.html"),
     ),
     ("ws_staff.html", include_str!("../templates/ws_staff.html")),
+    ("ws_api.html", include_str!("../templates/ws_api.html")),
     ("ws_audit.html", include_str!("../templates/ws_audit.html")),
     (
         "ws_editions.html",

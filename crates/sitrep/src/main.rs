@@ -805,6 +805,7 @@ async fn run(config: &Config, store: sitrep_store::Store, what: &str) -> anyhow:
     let delivery = sitrep::spawn_delivery(state.clone());
     // Builds a missing index at start, then follows every change.
     tokio::spawn(sitrep_web::search::follow(state.clone()));
+    tokio::spawn(sitrep_web::webhooks::run(state.clone()));
     let router = sitrep_web::router(state.clone());
     println!("{what} is running at http://{addr}/  (Ctrl-C stops it)");
     std::io::stdout().flush()?;

@@ -189,6 +189,7 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("edition_id", Int),
             ("created_at", Int),
             ("total", Int),
+            ("announced_at", OptInt),
         ],
     ),
     (
@@ -305,12 +306,43 @@ const TABLES: &[(&str, &[(&str, Kind)])] = &[
             ("created_at", Int),
         ],
     ),
+    (
+        "api_tokens",
+        &[
+            ("id", Int),
+            ("user_id", Int),
+            ("name", Text),
+            ("role", Text),
+            ("token_hash", Text),
+            ("created_at", Int),
+            ("last_used_at", OptInt),
+            ("revoked_at", OptInt),
+        ],
+    ),
+    (
+        "webhooks",
+        &[
+            ("id", Int),
+            ("url", Text),
+            ("secret", Text),
+            ("events", Text),
+            ("active", Int),
+            ("created_at", Int),
+        ],
+    ),
 ];
 
 /// Tables left behind on purpose: sessions and login throttling are
-/// ephemeral, and staff sign in again on the new database.
+/// ephemeral, and staff sign in again on the new database; pending webhook
+/// deliveries stay with the old site, and the new one starts noticing
+/// publications afresh.
 #[cfg(test)]
-const NOT_COPIED: &[&str] = &["sessions", "login_failures"];
+const NOT_COPIED: &[&str] = &[
+    "sessions",
+    "login_failures",
+    "webhook_deliveries",
+    "webhook_seen",
+];
 
 /// Tables whose `id` the database assigns, whose counters must move past
 /// the copied keys on PostgreSQL.
@@ -327,6 +359,9 @@ const IDENTITY_TABLES: &[&str] = &[
     "media",
     "subscribers",
     "outbox",
+    "api_tokens",
+    "webhooks",
+    "webhook_deliveries",
     "sends",
     "deliveries",
     "audit_log",

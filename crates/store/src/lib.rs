@@ -25,6 +25,8 @@ mod requests;
 mod staff;
 mod subscribers;
 pub mod testing;
+mod tokens;
+mod webhooks;
 mod write;
 
 use std::str::FromStr;
@@ -48,6 +50,8 @@ pub use public::{
 pub use requests::{AnalysisRequest, NewRequest, RequestEvent, RequestState};
 pub use staff::{AuditEntry, NewUser, Session, User, normalize_email};
 pub use subscribers::{OutboxMessage, Subscriber, SubscriberFilter, SubscriberStatus};
+pub use tokens::{ApiToken, TokenHolder};
+pub use webhooks::{Attempt, DueDelivery, EVENTS, Flip, Webhook, WebhookDelivery};
 pub use write::{NewCommentary, NewEdition, NewVersion, Writer};
 
 /// Ids for an `IN (…)` list, at most [`IN_LIST`] at a time. They are

@@ -41,6 +41,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "requests",
         include_str!("../migrations/0011_requests.sql"),
     ),
+    (12, "api", include_str!("../migrations/0012_api.sql")),
 ];
 
 /// SQLite's `INTEGER PRIMARY KEY` is its row id; PostgreSQL spells an

@@ -46,7 +46,7 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
-type UserTuple = (
+pub(crate) type UserTuple = (
     i64,
     String,
     String,
@@ -58,9 +58,9 @@ type UserTuple = (
     Option<String>,
 );
 
-const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.password_hash, u.ui_lang, u.author_id, u.disabled, u.totp_secret";
+pub(crate) const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.password_hash, u.ui_lang, u.author_id, u.disabled, u.totp_secret";
 
-fn user(t: UserTuple) -> Result<User> {
+pub(crate) fn user(t: UserTuple) -> Result<User> {
     Ok(User {
         id: t.0,
         email: t.1,

@@ -25,6 +25,7 @@ mod requests;
 pub mod search;
 mod subscribe;
 mod views;
+pub mod webhooks;
 pub mod workspace;
 
 use std::sync::Arc;

@@ -56,18 +56,18 @@ pub fn datetime(ts: Timestamp) -> String {
         .unwrap_or_default()
 }
 
-fn is_editor(role: Role) -> bool {
+pub(crate) fn is_editor(role: Role) -> bool {
     role.may(Action::SetStatus {
         to: Status::Published,
     })
 }
 
-fn own(staff: &Staff, c: &DeskCommentary) -> bool {
+pub(crate) fn own(staff: &Staff, c: &DeskCommentary) -> bool {
     staff.user.author_id.is_some_and(|a| c.authors.contains(&a))
 }
 
 /// Whether `staff` may change the text of `v`.
-fn can_edit(staff: &Staff, c: &DeskCommentary, v: &DeskVersion) -> bool {
+pub(crate) fn can_edit(staff: &Staff, c: &DeskCommentary, v: &DeskVersion) -> bool {
     let role = staff.user.role;
     if is_editor(role) {
         return true;
@@ -84,7 +84,12 @@ fn can_edit(staff: &Staff, c: &DeskCommentary, v: &DeskVersion) -> bool {
 }
 
 /// Whether `staff` may move `v` to `to`.
-fn can_set_status(staff: &Staff, c: &DeskCommentary, v: &DeskVersion, to: Status) -> bool {
+pub(crate) fn can_set_status(
+    staff: &Staff,
+    c: &DeskCommentary,
+    v: &DeskVersion,
+    to: Status,
+) -> bool {
     let role = staff.user.role;
     role.may(Action::SetStatus { to })
         && (is_editor(role)
@@ -255,7 +260,7 @@ async fn new_form(State(app): App, staff: Staff) -> Response {
 }
 
 /// Checks the text fields; the message says what to fix.
-fn validate(
+pub(crate) fn validate(
     app: &AppState,
     lang: Lang,
     slug: &str,

@@ -12,10 +12,11 @@
 // A ready response is the natural error of a handler step here.
 #![allow(clippy::result_large_err)]
 
+mod api;
 mod charts;
 mod delivery;
 mod editions;
-mod editor;
+pub(crate) mod editor;
 mod forecasts;
 mod lists;
 mod outbox;
@@ -24,6 +25,7 @@ mod session;
 pub mod subscribers;
 mod totp;
 mod upload;
+mod webhooks;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -73,6 +75,7 @@ pub fn router() -> Router<Arc<AppState>> {
         .merge(upload::router())
         .merge(outbox::router())
         .merge(subscribers::router())
+        .merge(api::router())
 }
 
 /// Renders a workspace template for a signed-in staff member.
@@ -121,6 +124,7 @@ pub(crate) fn page(
                     json!({"href": "/workspace/audit", "label": app.i18n.t(lang, "ws-nav-audit")}),
                 );
             }
+            items.push(json!({"href": "/workspace/api", "label": app.i18n.t(lang, "ws-nav-api")}));
             items.push(
                 json!({"href": "/workspace/account", "label": app.i18n.t(lang, "ws-nav-account")}),
             );

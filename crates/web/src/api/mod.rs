@@ -27,6 +27,8 @@ use utoipa_axum::routes;
 
 use crate::{AppState, PageError};
 
+pub mod write;
+
 type App = State<Arc<AppState>>;
 
 /// Most items on one page of a list.
@@ -40,17 +42,46 @@ const DEFAULT_PER_PAGE: u32 = 20;
         version = "1",
         description = "Published content of a sitrep site: editions, commentaries in every language, trends, assessments, authors, pages and forecasts."
     ),
-    tags((name = "content", description = "What readers can see"))
+    tags((name = "content", description = "What readers can see"),
+         (name = "staff", description = "Writing, scheduling and subscribers, with a personal API token made in the workspace under API")),
+    modifiers(&TokenScheme)
 )]
 struct ApiDoc;
+
+/// Declares the bearer token the staff calls take.
+struct TokenScheme;
+
+impl utoipa::Modify for TokenScheme {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        doc.components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme(
+                "token",
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .bearer_format("sitrep personal token")
+                        .build(),
+                ),
+            );
+    }
+}
 
 /// The API's routes, and its OpenAPI document built from them.
 pub fn router() -> axum::Router<Arc<AppState>> {
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(editions))
+        .routes(routes!(editions, write::create_edition))
         .routes(routes!(edition))
-        .routes(routes!(commentaries))
+        .routes(routes!(commentaries, write::create_commentary))
         .routes(routes!(commentary))
+        .routes(routes!(write::me))
+        .routes(routes!(write::desk_commentary))
+        .routes(routes!(write::save_version))
+        .routes(routes!(write::set_status))
+        .routes(routes!(write::schedule_edition))
+        .routes(routes!(write::subscribers, write::add_subscriber))
+        .routes(routes!(write::erase_subscriber))
         .routes(routes!(trends))
         .routes(routes!(assessments))
         .routes(routes!(authors))
