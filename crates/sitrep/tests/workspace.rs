@@ -335,6 +335,12 @@ async fn every_route_allows_exactly_the_roles_it_should() {
         ("POST", "/workspace/staff/4", May::Admins),
         ("POST", "/workspace/account/totp", May::All),
         ("GET", "/workspace/login/code", May::All),
+        ("GET", "/workspace/api", May::All),
+        // Asks for an author's token, which translators may not have.
+        ("POST", "/workspace/api/tokens", May::Writers),
+        ("POST", "/workspace/api/content-key", May::Admins),
+        ("POST", "/workspace/api/webhooks", May::Admins),
+        ("POST", "/workspace/api/webhooks/1/delete", May::Admins),
         ("POST", "/workspace/logout-everywhere", May::All),
     ];
     for who in [
@@ -410,6 +416,8 @@ async fn every_route_allows_exactly_the_roles_it_should() {
                     ("state", "accepted"),
                     ("assignee", ""),
                     ("subject", "A reply"),
+                    ("url", "https://example.org/hook"),
+                    ("event", "published"),
                 ];
                 // The second-factor form's own action.
                 let fields: Vec<(&str, &str)> = fields

@@ -128,6 +128,14 @@ async fn a_token_never_acts_above_its_owner() {
             &[("name", "x"), ("role", "editor")],
         )
         .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    let page = author
+        .post(
+            &site,
+            "/workspace/api/tokens",
+            &[("name", "x"), ("role", "root")],
+        )
+        .await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
     for name in ["", &"n".repeat(101)] {
         let page = author

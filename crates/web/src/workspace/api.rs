@@ -123,10 +123,14 @@ async fn make(State(app): App, Posted(staff, f): Posted) -> Response {
         let msg = app.i18n.t(lang, "ws-api-token-name-missing");
         return api_page(&app, &staff, None, Some(msg), name, StatusCode::BAD_REQUEST).await;
     }
-    let Some(role) = Role::parse(field(&f, "role")).filter(|r| staff.user.role.covers(*r)) else {
+    let Some(role) = Role::parse(field(&f, "role")) else {
         let msg = app.i18n.t(lang, "ws-bad-role");
         return api_page(&app, &staff, None, Some(msg), name, StatusCode::BAD_REQUEST).await;
     };
+    // A token above one's own role is a permission, not a typing, matter.
+    if !staff.user.role.covers(role) {
+        return forbidden(&app, &staff);
+    }
     let (text, hash) = crate::api::write::new_token();
     let now = app.now();
     let result = async {
