@@ -96,6 +96,20 @@ enum Command {
         /// A file written by `sitrep backup`.
         file: std::path::PathBuf,
     },
+    /// Write the whole site to DIR in sitrep's documented export format
+    /// (docs/export.md): content in every language, scales, forecasts,
+    /// subscribers with their consent records, settings and media.
+    Export {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// A new or empty folder.
+        dir: std::path::PathBuf,
+    },
+    /// Bring content in: from a sitrep export, WordPress, Ghost or Markdown.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Copy a whole site into an empty database (SQLite to PostgreSQL, or back).
     ///
     /// The source is the site's configured database unless --from names
@@ -132,6 +146,24 @@ enum UserCommand {
         /// The workspace's language for this person (default: the site's default language).
         #[arg(long)]
         lang: Option<String>,
+    },
+    /// Set a staff member's password (read as for `add`), e.g. after an
+    /// import, which brings staff without their passwords. Their sessions end.
+    Password {
+        #[command(flatten)]
+        site: SiteArgs,
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// A folder written by `sitrep export`, into a new, empty site.
+    Sitrep {
+        #[command(flatten)]
+        site: SiteArgs,
+        dir: std::path::PathBuf,
     },
 }
 
@@ -196,6 +228,17 @@ enum SubscribersCommand {
         /// The CSV file ("-" for standard input).
         file: std::path::PathBuf,
     },
+}
+
+/// A progress bar over rows.
+fn rows_bar(len: u64) -> anyhow::Result<indicatif::ProgressBar> {
+    let bar = indicatif::ProgressBar::new(len);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg:24} [{bar:40}] {pos}/{len} rows ({eta})")
+            .map_err(|e| anyhow::anyhow!("progress bar: {e}"))?
+            .progress_chars("=> "),
+    );
+    Ok(bar)
 }
 
 fn read_password() -> anyhow::Result<String> {
@@ -370,6 +413,72 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
                 email.trim(),
                 role.as_str()
             );
+            Ok(())
+        }
+        Command::User {
+            command: UserCommand::Password { site, email },
+        } => {
+            let config = Config::resolve(&site, None)?;
+            init_logs(&config.log);
+            let store = sitrep::open_store(&config).await?;
+            let user = store
+                .user_by_email(email.trim())
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no staff member has the address {email:?}"))?;
+            let password = read_password()?;
+            let hash = sitrep_auth::hash_password(&password)?;
+            store.set_password_hash(user.id, &hash).await?;
+            store.delete_sessions_of(user.id).await?;
+            let now = jiff::Timestamp::now().as_second();
+            store
+                .audit(None, "password-set", &user.email, "command line", now)
+                .await?;
+            println!("The password of {} is set.", user.email);
+            Ok(())
+        }
+        Command::Export { site, dir } => {
+            let config = Config::resolve(&site, None)?;
+            init_logs(&config.log);
+            let store = sitrep::open_store(&config).await?;
+            let bar = rows_bar(store.count_rows().await?)?;
+            let done =
+                sitrep_port::export::export(&store, &dir, jiff::Timestamp::now(), |table, n| {
+                    bar.set_message(table.to_owned());
+                    bar.set_position(n);
+                })
+                .await?;
+            bar.finish_and_clear();
+            println!(
+                "Exported {} rows and {} media files to {}. It holds subscribers' addresses and the site's signing secrets: keep it as you keep backups.",
+                done.rows,
+                done.media_files,
+                dir.display()
+            );
+            Ok(())
+        }
+        Command::Import {
+            command: ImportCommand::Sitrep { site, dir },
+        } => {
+            let config = Config::resolve(&site, None)?;
+            init_logs(&config.log);
+            let store = sitrep::open_store(&config).await?;
+            let bar = rows_bar(0)?;
+            let done = sitrep_port::export::import(&store, &dir, |table, n, total| {
+                bar.set_length(total);
+                bar.set_message(table.to_owned());
+                bar.set_position(n);
+            })
+            .await?;
+            bar.finish_and_clear();
+            match done {
+                sitrep_port::export::Imported::Rows(n) => println!(
+                    "Imported {n} rows from {}. Staff come without passwords: set them with `sitrep user password --email …`.",
+                    dir.display()
+                ),
+                sitrep_port::export::Imported::Already => {
+                    println!("This site was made from that export already; nothing changed.")
+                }
+            }
             Ok(())
         }
         Command::Send { site, edition } => {
@@ -671,14 +780,7 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
             dest.migrate()
                 .await
                 .context("cannot create the destination schema")?;
-            let bar = indicatif::ProgressBar::new(source.count_rows().await?);
-            bar.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{msg:24} [{bar:40}] {pos}/{len} rows ({eta})",
-                )
-                .map_err(|e| anyhow::anyhow!("progress bar: {e}"))?
-                .progress_chars("=> "),
-            );
+            let bar = rows_bar(source.count_rows().await?)?;
             let copied = source
                 .copy_to(&dest, |p| {
                     bar.set_message(p.table.to_owned());

@@ -2,34 +2,11 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-
 use common::process::{BinSite, sitrep};
-use common::{Page, Site};
+use common::{Site, assert_same_site};
 use sitrep_store::testing::TestDb;
 
 const LANGS: [&str; 3] = ["be", "ru", "en"];
-
-fn assert_same_site(before: &BTreeMap<String, Page>, after: &BTreeMap<String, Page>, step: &str) {
-    assert_eq!(
-        before.keys().collect::<Vec<_>>(),
-        after.keys().collect::<Vec<_>>(),
-        "{step}: other pages"
-    );
-    for (path, page) in before {
-        assert_eq!(page.status, after[path].status, "{step}: {path}");
-        if page.body != after[path].body {
-            let diff: Vec<_> = page
-                .body
-                .lines()
-                .zip(after[path].body.lines())
-                .filter(|(a, b)| a != b)
-                .take(3)
-                .collect();
-            panic!("{step}: {path} differs: {diff:#?}");
-        }
-    }
-}
 
 #[tokio::test]
 async fn every_public_page_is_byte_identical_after_moving_both_ways() {

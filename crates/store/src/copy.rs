@@ -451,16 +451,176 @@ impl Store {
                 progress(CopyProgress { table, done, total });
             }
         }
-        if dest.backend == Backend::Postgres {
-            for table in IDENTITY_TABLES {
-                sqlx::query(AssertSqlSafe(format!(
-                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
-                     COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
-                )))
-                .execute(w.conn())
-                .await?;
+        move_identities(dest.backend, &mut w).await?;
+        w.commit().await?;
+        Ok(done)
+    }
+}
+
+/// On PostgreSQL, moves each identity counter past the keys just written.
+async fn move_identities(backend: Backend, w: &mut crate::Writer) -> Result<()> {
+    if backend == Backend::Postgres {
+        for table in IDENTITY_TABLES {
+            sqlx::query(AssertSqlSafe(format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+                 COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+            )))
+            .execute(w.conn())
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Tables an export leaves out: what a site captured or logged, and
+/// personal credentials (API tokens exist only as hashes anyway).
+const NOT_EXPORTED: &[&str] = &["outbox", "audit_log", "api_tokens"];
+
+/// One value of an exported row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Null,
+    Int(i64),
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+/// An exported table's shape: its name and its columns with their types
+/// (`int`, `int?`, `text`, `text?`, `blob`).
+#[derive(Debug, Clone)]
+pub struct TableShape {
+    pub name: &'static str,
+    pub columns: Vec<(&'static str, &'static str)>,
+}
+
+fn kind_name(k: Kind) -> &'static str {
+    match k {
+        Int => "int",
+        OptInt => "int?",
+        Text => "text",
+        OptText => "text?",
+        Blob => "blob",
+    }
+}
+
+/// The tables an export holds, parents before children.
+pub fn export_shapes() -> Vec<TableShape> {
+    TABLES
+        .iter()
+        .filter(|(t, _)| !NOT_EXPORTED.contains(t))
+        .map(|(name, columns)| TableShape {
+            name,
+            columns: columns.iter().map(|(c, k)| (*c, kind_name(*k))).collect(),
+        })
+        .collect()
+}
+
+fn columns_of(table: &str) -> Result<&'static [(&'static str, Kind)]> {
+    TABLES
+        .iter()
+        .find(|(t, _)| *t == table && !NOT_EXPORTED.contains(t))
+        .map(|(_, c)| *c)
+        .ok_or_else(|| StoreError::Corrupt(format!("no table {table} in an export")))
+}
+
+impl Store {
+    /// Every row of one exported table, by its first column. Staff come
+    /// without their password hashes and second-factor secrets: those stay
+    /// with the site they were made on.
+    pub async fn export_rows(&self, table: &str) -> Result<Vec<Vec<Cell>>> {
+        let columns = columns_of(table)?;
+        let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {} FROM {table} ORDER BY {}",
+            names.join(", "),
+            names[0]
+        )))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let mut cells = Vec::with_capacity(columns.len());
+            for (i, (name, kind)) in columns.iter().enumerate() {
+                let cell = match kind {
+                    Int => Cell::Int(row.try_get(i)?),
+                    OptInt => row
+                        .try_get::<Option<i64>, _>(i)?
+                        .map_or(Cell::Null, Cell::Int),
+                    Text => Cell::Text(row.try_get(i)?),
+                    OptText => row
+                        .try_get::<Option<String>, _>(i)?
+                        .map_or(Cell::Null, Cell::Text),
+                    Blob => Cell::Blob(row.try_get(i)?),
+                };
+                let cell = match (table, *name) {
+                    ("users", "password_hash") => Cell::Text(String::new()),
+                    ("users", "totp_secret") => Cell::Null,
+                    _ => cell,
+                };
+                cells.push(cell);
+            }
+            out.push(cells);
+        }
+        Ok(out)
+    }
+
+    /// Writes exported tables into this site, which must be migrated and
+    /// empty, in one transaction: on any failure nothing is written. Each
+    /// row must match its table's shape.
+    pub async fn import_rows(
+        &self,
+        tables: Vec<(String, Vec<Vec<Cell>>)>,
+        mut progress: impl FnMut(CopyProgress<'_>),
+    ) -> Result<u64> {
+        if self.count_rows().await? > 0 {
+            return Err(StoreError::NotEmpty);
+        }
+        let total: u64 = tables.iter().map(|(_, r)| r.len() as u64).sum();
+        let mut done = 0;
+        let mut w = self.writer().await?;
+        // Parents before children, whatever order the files came in.
+        for (table, columns) in TABLES.iter().filter(|(t, _)| !NOT_EXPORTED.contains(t)) {
+            let Some((_, rows)) = tables.iter().find(|(t, _)| t == table) else {
+                continue;
+            };
+            let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
+            let placeholders: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
+            let insert = format!(
+                "INSERT INTO {table} ({}) VALUES ({})",
+                names.join(", "),
+                placeholders.join(", ")
+            );
+            for row in rows {
+                if row.len() != columns.len() {
+                    return Err(StoreError::Corrupt(format!(
+                        "a row of {table} has {} values, not {}",
+                        row.len(),
+                        columns.len()
+                    )));
+                }
+                let mut q = sqlx::query(AssertSqlSafe(insert.clone()));
+                for ((name, kind), cell) in columns.iter().zip(row) {
+                    q = match (kind, cell) {
+                        (Int, Cell::Int(n)) => q.bind(*n),
+                        (OptInt, Cell::Int(n)) => q.bind(Some(*n)),
+                        (OptInt, Cell::Null) => q.bind(None::<i64>),
+                        (Text, Cell::Text(s)) => q.bind(s.clone()),
+                        (OptText, Cell::Text(s)) => q.bind(Some(s.clone())),
+                        (OptText, Cell::Null) => q.bind(None::<String>),
+                        (Blob, Cell::Blob(b)) => q.bind(b.clone()),
+                        _ => {
+                            return Err(StoreError::Corrupt(format!(
+                                "{table}.{name} holds a value of the wrong type"
+                            )));
+                        }
+                    };
+                }
+                q.execute(w.conn()).await?;
+                done += 1;
+                progress(CopyProgress { table, done, total });
             }
         }
+        move_identities(self.backend, &mut w).await?;
         w.commit().await?;
         Ok(done)
     }

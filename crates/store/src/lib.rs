@@ -37,13 +37,14 @@ use sqlx::{AnyPool, ConnectOptions, Executor};
 
 pub use catalog::{Assessment, Author, Catalog, Likelihood, Trend};
 pub use changes::{CHANNEL, Changes};
-pub use copy::{BackupFacts, CopyProgress};
+pub use copy::{BackupFacts, Cell, CopyProgress, TableShape, export_shapes};
 pub use deliveries::{Claimed, Outcome, Reported, SendCurve, SendFigures};
 pub use desk::{DeskCommentary, DeskEdition, DeskVersion, Revision, SaveOutcome, VersionEdit};
 pub use forecasts::{ForecastSet, Statement, StatementEdit};
 pub use indexing::IndexRow;
 pub use lists::{DeskPage, DeskPageVersion, NamedList};
 pub use media::Media;
+pub use migrate::schema_version;
 pub use public::{
     EditionRow, MarkRow, Only, PageRow, Public, VersionFilter, VersionOrder, VersionRow,
 };

@@ -44,6 +44,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
     (12, "api", include_str!("../migrations/0012_api.sql")),
 ];
 
+/// The schema version this build writes: its newest migration.
+pub fn schema_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.0)
+}
+
 /// SQLite's `INTEGER PRIMARY KEY` is its row id; PostgreSQL spells an
 /// auto-assigned 64-bit key as an identity column, and bytes as BYTEA.
 fn dialect(sql: &str, backend: Backend) -> String {

@@ -451,3 +451,29 @@ pub fn hidden(html: &str, name: &str) -> Option<String> {
     let end = start + html[start..].find('"')?;
     Some(html[start..end].to_owned())
 }
+
+/// Two crawls found the same pages with the same answers, byte for byte.
+pub fn assert_same_site(
+    before: &BTreeMap<String, Page>,
+    after: &BTreeMap<String, Page>,
+    step: &str,
+) {
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>(),
+        "{step}: other pages"
+    );
+    for (path, page) in before {
+        assert_eq!(page.status, after[path].status, "{step}: {path}");
+        if page.body != after[path].body {
+            let diff: Vec<_> = page
+                .body
+                .lines()
+                .zip(after[path].body.lines())
+                .filter(|(a, b)| a != b)
+                .take(3)
+                .collect();
+            panic!("{step}: {path} differs: {diff:#?}");
+        }
+    }
+}
