@@ -7,6 +7,7 @@
 //! valid ("parse, don't validate").
 
 pub mod forecast;
+pub mod image;
 mod lang;
 mod paging;
 mod period;

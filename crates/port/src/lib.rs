@@ -5,7 +5,12 @@
 //! or skips what it cannot take, saying why), and running it again changes
 //! nothing.
 
+pub mod bundle;
 pub mod export;
+pub mod ghost;
+pub mod markdown;
+mod php;
+pub mod wordpress;
 
 use std::path::PathBuf;
 

@@ -165,6 +165,35 @@ enum ImportCommand {
         site: SiteArgs,
         dir: std::path::PathBuf,
     },
+    /// A WordPress export (Tools → Export, an XML file), with Polylang's or
+    /// WPML's languages where present.
+    Wordpress {
+        #[command(flatten)]
+        site: SiteArgs,
+        file: std::path::PathBuf,
+        /// A copy of the old site's wp-content/uploads folder, for images.
+        #[arg(long, value_name = "DIR")]
+        uploads: Option<std::path::PathBuf>,
+    },
+    /// A Ghost export (Settings → Import/Export, a JSON file).
+    Ghost {
+        #[command(flatten)]
+        site: SiteArgs,
+        file: std::path::PathBuf,
+        /// The language the Ghost site was written in (default: the site's default language).
+        #[arg(long)]
+        lang: Option<String>,
+        /// A copy of the old site's content/images folder, for images.
+        #[arg(long, value_name = "DIR")]
+        images: Option<std::path::PathBuf>,
+    },
+    /// A folder of Markdown files, one folder per language (DIR/en/*.md …),
+    /// each with front matter (see `sitrep_port::markdown`).
+    Markdown {
+        #[command(flatten)]
+        site: SiteArgs,
+        dir: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -228,6 +257,45 @@ enum SubscribersCommand {
         /// The CSV file ("-" for standard input).
         file: std::path::PathBuf,
     },
+}
+
+/// Writes what an importer read into the site, with a progress bar, and
+/// reports what it did and what it skipped.
+async fn import_bundle(config: &Config, bundle: sitrep_port::bundle::Bundle) -> anyhow::Result<()> {
+    let store = sitrep::open_store(config).await?;
+    sitrep::seed_scales(&store, &config.languages)
+        .await
+        .context("cannot write the default scales")?;
+    let bar = indicatif::ProgressBar::new((bundle.docs.len() + bundle.pages.len()) as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("importing [{bar:40}] {pos}/{len} ({eta})")
+            .map_err(|e| anyhow::anyhow!("progress bar: {e}"))?
+            .progress_chars("=> "),
+    );
+    let now = jiff::Timestamp::now().as_second();
+    let report = sitrep_port::bundle::write(&store, bundle, &config.languages, now, |done, _| {
+        bar.set_position(done)
+    })
+    .await?;
+    bar.finish_and_clear();
+    println!(
+        "Imported {} commentaries ({} language versions), {} pages, {} images; new: {} trends, {} authors, {} editions. Already there: {}.",
+        report.commentaries,
+        report.versions,
+        report.pages,
+        report.images,
+        report.trends,
+        report.authors,
+        report.editions,
+        report.unchanged
+    );
+    if !report.skipped.is_empty() {
+        println!("Skipped {}:", report.skipped.len());
+        for (what, why) in &report.skipped {
+            println!("  {what}: {why}");
+        }
+    }
+    Ok(())
 }
 
 /// A progress bar over rows.
@@ -455,6 +523,46 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
                 dir.display()
             );
             Ok(())
+        }
+        Command::Import {
+            command: ImportCommand::Wordpress { site, file, uploads },
+        } => {
+            let config = Config::resolve(&site, None)?;
+            init_logs(&config.log);
+            let xml = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let opts = sitrep_port::wordpress::Options {
+                default_lang: config.default_language,
+                uploads,
+            };
+            let bundle = sitrep_port::wordpress::read(&xml, &opts)?;
+            import_bundle(&config, bundle).await
+        }
+        Command::Import {
+            command: ImportCommand::Ghost { site, file, lang, images },
+        } => {
+            let config = Config::resolve(&site, None)?;
+            init_logs(&config.log);
+            let json = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let lang = match lang {
+                Some(l) => sitrep_core::Lang::parse(&l)?,
+                None => config.default_language,
+            };
+            anyhow::ensure!(
+                config.languages.contains(&lang),
+                "the site has no language {lang}"
+            );
+            let bundle = sitrep_port::ghost::read(&json, &sitrep_port::ghost::Options { lang, images })?;
+            import_bundle(&config, bundle).await
+        }
+        Command::Import {
+            command: ImportCommand::Markdown { site, dir },
+        } => {
+            let config = Config::resolve(&site, None)?;
+            init_logs(&config.log);
+            let bundle = sitrep_port::markdown::read(&dir, &config.languages)?;
+            import_bundle(&config, bundle).await
         }
         Command::Import {
             command: ImportCommand::Sitrep { site, dir },

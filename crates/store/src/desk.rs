@@ -159,6 +159,17 @@ pub(crate) fn duplicate(e: sqlx::Error, what: &str) -> StoreError {
 }
 
 impl Store {
+    /// Every (language, slug) a commentary version has taken, for
+    /// importers to know what is there already.
+    pub async fn version_slugs(&self) -> Result<std::collections::HashSet<(String, String)>> {
+        let rows = sqlx::query_as::<_, (String, String)>(
+            "SELECT lang, slug FROM commentary_versions",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().collect())
+    }
+
     /// Every edition, newest week first.
     pub async fn desk_editions(&self) -> Result<Vec<DeskEdition>> {
         type Row = (i64, i64, String, String, Option<i64>, Option<i64>, i64);

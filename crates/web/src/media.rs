@@ -11,80 +11,22 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use img_parts::jpeg::Jpeg;
-use img_parts::png::Png;
-use img_parts::webp::WebP;
-use img_parts::{Bytes, ImageEXIF};
-use sha2::{Digest, Sha256};
 use sitrep_store::Media;
 use std::sync::Arc;
 
 use crate::AppState;
 
-/// The largest image accepted.
-pub const MAX_BYTES: usize = 8 * 1024 * 1024;
-/// The largest width or height accepted.
-pub const MAX_SIDE: u64 = 12_000;
+pub use sitrep_core::image::{ImageError as MediaError, MAX_BYTES, MAX_SIDE};
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum MediaError {
-    #[error("the file is larger than the limit")]
-    TooLarge,
-    #[error("the file is not a JPEG, PNG or WebP image")]
-    NotAnImage,
-    #[error("the image is damaged")]
-    Damaged,
-}
-
-/// Checks an upload and strips its metadata.
+/// Checks an upload and strips its metadata (see [`sitrep_core::image`]).
 pub fn clean(bytes: &[u8]) -> Result<Media, MediaError> {
-    if bytes.len() > MAX_BYTES {
-        return Err(MediaError::TooLarge);
-    }
-    let input = Bytes::copy_from_slice(bytes);
-    let (cleaned, content_type, ext): (Bytes, &str, &str) =
-        if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-            let mut jpeg = Jpeg::from_bytes(input).map_err(|_| MediaError::Damaged)?;
-            jpeg.set_exif(None);
-            // APP1 (EXIF, XMP), APP3–APP13 (IPTC, maker notes), APP15, comments.
-            // Kept: APP0 (JFIF), APP2 (colour profile), APP14 (Adobe colour).
-            for marker in (0xE1..=0xED).chain([0xEF, 0xFE]) {
-                if marker != 0xE2 {
-                    jpeg.remove_segments_by_marker(marker);
-                }
-            }
-            (jpeg.encoder().bytes(), "image/jpeg", "jpg")
-        } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-            let mut png = Png::from_bytes(input).map_err(|_| MediaError::Damaged)?;
-            png.set_exif(None);
-            for chunk in [*b"tEXt", *b"zTXt", *b"iTXt", *b"tIME", *b"eXIf"] {
-                png.remove_chunks_by_type(chunk);
-            }
-            (png.encoder().bytes(), "image/png", "png")
-        } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-            let mut webp = WebP::from_bytes(input).map_err(|_| MediaError::Damaged)?;
-            webp.set_exif(None);
-            webp.remove_chunks_by_id(*b"EXIF");
-            webp.remove_chunks_by_id(*b"XMP ");
-            (webp.encoder().bytes(), "image/webp", "webp")
-        } else {
-            return Err(MediaError::NotAnImage);
-        };
-    let size = imagesize::blob_size(&cleaned).map_err(|_| MediaError::Damaged)?;
-    let (w, h) = (size.width as u64, size.height as u64);
-    if w == 0 || h == 0 || w > MAX_SIDE || h > MAX_SIDE {
-        return Err(MediaError::Damaged);
-    }
-    let hash: String = Sha256::digest(&cleaned)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let c = sitrep_core::image::clean(bytes)?;
     Ok(Media {
-        hash: format!("{hash}.{ext}"),
-        content_type: content_type.to_owned(),
-        width: w as i64,
-        height: h as i64,
-        bytes: cleaned.to_vec(),
+        hash: c.hash,
+        content_type: c.content_type,
+        width: c.width,
+        height: c.height,
+        bytes: c.bytes,
     })
 }
 
