@@ -33,6 +33,10 @@ pub struct Chrome {
     pub section: String,
     /// schema.org JSON-LD, already serialized and safe inside `<script>`.
     pub json_ld: String,
+    /// Rendered for a static mirror: forms that need the live site become
+    /// notes pointing to it (`live_url`).
+    pub mirror: bool,
+    pub live_url: String,
 }
 
 /// A feed announced in a page's head.
@@ -195,6 +199,8 @@ pub struct TableLink {
 /// The choice of period above a chart: preset links and a from–to form.
 #[derive(Debug, Clone, Serialize)]
 pub struct PeriodView {
+    /// In a static mirror only the presets work.
+    pub mirror: bool,
     pub action: String,
     pub presets: Vec<NavLink>,
     pub from: String,

@@ -105,6 +105,15 @@ enum Command {
         /// A new or empty folder.
         dir: std::path::PathBuf,
     },
+    /// Write the whole public site to DIR as static files with relative
+    /// links, to serve from any host or open from a folder where the site
+    /// itself is blocked. Forms that need the live site become notes.
+    Mirror {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// A new or empty folder.
+        dir: std::path::PathBuf,
+    },
     /// Bring content in: from a sitrep export, WordPress, Ghost or Markdown.
     Import {
         #[command(subcommand)]
@@ -522,6 +531,36 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
                 done.media_files,
                 dir.display()
             );
+            Ok(())
+        }
+        Command::Mirror { site, dir } => {
+            let config = Config::resolve(&site, None)?;
+            init_logs(&config.log);
+            let store = sitrep::open_store(&config).await?;
+            let state = sitrep::state(store, &config, sitrep_web::system_clock())?;
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {pos} files written ({elapsed})")
+                    .map_err(|e| anyhow::anyhow!("progress bar: {e}"))?,
+            );
+            let started = std::time::Instant::now();
+            let done = sitrep_web::mirror::write(state, &dir, |n| bar.set_position(n)).await?;
+            bar.finish_and_clear();
+            println!(
+                "Mirrored {} pages ({} files, {} kB) to {} in {:.1} s. Open {}/index.html, or serve the folder from any web server.",
+                done.pages,
+                done.files,
+                done.bytes / 1024,
+                dir.display(),
+                started.elapsed().as_secs_f64(),
+                dir.display()
+            );
+            if !done.broken.is_empty() {
+                println!("{} links did not answer:", done.broken.len());
+                for (address, status) in done.broken.iter().take(50) {
+                    println!("  {address}: {status}");
+                }
+            }
             Ok(())
         }
         Command::Import {

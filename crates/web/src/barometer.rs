@@ -416,6 +416,7 @@ pub(crate) fn period_view(
     });
     let day = |d: Option<jiff::civil::Date>| d.map(|d| d.to_string()).unwrap_or_default();
     PeriodView {
+        mirror: crate::mirror::active(),
         action: base.to_owned(),
         presets,
         from: day(bounds.0),

@@ -18,6 +18,7 @@ mod form;
 pub mod ghost;
 mod headers;
 pub mod media;
+pub mod mirror;
 pub mod newsletter;
 mod notice;
 mod pages;
@@ -337,6 +338,7 @@ pub fn router(state: Arc<AppState>) -> Router {
             state.clone(),
             headers::remember_language,
         ))
+        .layer(axum::middleware::from_fn(mirror::mode))
         .layer(axum::middleware::from_fn(headers::security_headers))
         // Request spans and timings at DEBUG (`SITREP_LOG=tower_http=debug,info`).
         .layer(tower_http::trace::TraceLayer::new_for_http())

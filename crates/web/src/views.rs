@@ -187,6 +187,8 @@ impl<'a> Ctx<'a> {
             published: String::new(),
             section: String::new(),
             json_ld: String::new(),
+            mirror: crate::mirror::active(),
+            live_url: self.app.public_url.clone(),
         }
     }
 
