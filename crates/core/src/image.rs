@@ -89,4 +89,3 @@ pub fn clean(bytes: &[u8]) -> Result<CleanImage, ImageError> {
         bytes: cleaned.to_vec(),
     })
 }
-

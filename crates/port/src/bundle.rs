@@ -168,10 +168,16 @@ pub async fn write(
         .ok_or_else(|| {
             PortError::Bad("the site has no assessment scale; start it once with `sitrep serve` or `sitrep migrate` first".into())
         })?;
-    let mut trends: HashMap<String, i64> =
-        catalog.trends.iter().map(|t| (t.slug.clone(), t.id)).collect();
-    let mut authors: HashMap<String, i64> =
-        catalog.authors.iter().map(|a| (a.slug.clone(), a.id)).collect();
+    let mut trends: HashMap<String, i64> = catalog
+        .trends
+        .iter()
+        .map(|t| (t.slug.clone(), t.id))
+        .collect();
+    let mut authors: HashMap<String, i64> = catalog
+        .authors
+        .iter()
+        .map(|a| (a.slug.clone(), a.id))
+        .collect();
     let assessments: HashMap<String, i64> = catalog
         .assessments
         .iter()
@@ -248,12 +254,13 @@ pub async fn write(
         let trend_id = match trends.get(&trend.slug) {
             Some(id) => *id,
             None => {
-                let slug = Slug::parse(&trend.slug).map_err(|e| {
-                    PortError::Bad(format!("the trend \"{}\": {e}", trend.slug))
-                })?;
+                let slug = Slug::parse(&trend.slug)
+                    .map_err(|e| PortError::Bad(format!("the trend \"{}\": {e}", trend.slug)))?;
                 let names = named(&trend, site_langs);
-                let names: Vec<(Lang, &str, &str)> =
-                    names.iter().map(|(l, n, d)| (*l, n.as_str(), d.as_str())).collect();
+                let names: Vec<(Lang, &str, &str)> = names
+                    .iter()
+                    .map(|(l, n, d)| (*l, n.as_str(), d.as_str()))
+                    .collect();
                 let id = w.trend(&slug, next_trend_position, &names).await?;
                 next_trend_position += 1;
                 report.trends += 1;
@@ -266,10 +273,14 @@ pub async fn write(
             let id = match authors.get(&a.slug) {
                 Some(id) => *id,
                 None => {
-                    let Ok(slug) = Slug::parse(&a.slug) else { continue };
+                    let Ok(slug) = Slug::parse(&a.slug) else {
+                        continue;
+                    };
                     let names = named(a, site_langs);
-                    let names: Vec<(Lang, &str, &str)> =
-                        names.iter().map(|(l, n, d)| (*l, n.as_str(), d.as_str())).collect();
+                    let names: Vec<(Lang, &str, &str)> = names
+                        .iter()
+                        .map(|(l, n, d)| (*l, n.as_str(), d.as_str()))
+                        .collect();
                     let id = w.author(&slug, &names).await?;
                     report.authors += 1;
                     authors.insert(a.slug.clone(), id);
@@ -365,14 +376,23 @@ pub async fn write(
             .filter(|(l, ..)| site_langs.contains(l))
             .map(|(l, title, body, published)| {
                 if *published {
-                    (*l, title.as_str(), body.as_str(), Status::Published, Some(now))
+                    (
+                        *l,
+                        title.as_str(),
+                        body.as_str(),
+                        Status::Published,
+                        Some(now),
+                    )
                 } else {
                     (*l, title.as_str(), body.as_str(), Status::Draft, None)
                 }
             })
             .collect();
         if versions.is_empty() {
-            report.skipped.push((page.source.clone(), "none of its languages is the site's".into()));
+            report.skipped.push((
+                page.source.clone(),
+                "none of its languages is the site's".into(),
+            ));
             continue;
         }
         let mut w = store.writer().await?;

@@ -138,9 +138,10 @@ pub fn read(json: &str, opts: &Options) -> Result<Bundle, PortError> {
             .map(|h| h.replace("__GHOST_URL__", ""))
             .or_else(|| post.plaintext.clone().map(|t| t.replace('<', "&lt;")))
         else {
-            bundle
-                .skipped
-                .push((what, "it has neither HTML nor plain text in the export".into()));
+            bundle.skipped.push((
+                what,
+                "it has neither HTML nor plain text in the export".into(),
+            ));
             continue;
         };
         let html = images.rewrite(&source, &mut bundle);
@@ -154,8 +155,8 @@ pub fn read(json: &str, opts: &Options) -> Result<Bundle, PortError> {
                 versions: vec![(lang, title, body, published)],
             }),
             "post" => {
-                let Some(date) = time(post.published_at.as_deref())
-                    .or_else(|| time(post.created_at.as_deref()))
+                let Some(date) =
+                    time(post.published_at.as_deref()).or_else(|| time(post.created_at.as_deref()))
                 else {
                     bundle.skipped.push((what, "it has no date".into()));
                     continue;
@@ -220,7 +221,10 @@ pub fn read(json: &str, opts: &Options) -> Result<Bundle, PortError> {
                 .push((what, format!("sitrep has nothing like Ghost's \"{other}\""))),
         }
     }
-    images.finish(&mut bundle, "no copy of content/images was given (--images DIR)");
+    images.finish(
+        &mut bundle,
+        "no copy of content/images was given (--images DIR)",
+    );
     Ok(bundle)
 }
 
@@ -234,7 +238,13 @@ mod tests {
             lang: Lang::parse("en").unwrap(),
             images: None,
         };
-        for bad in ["", "[]", "{}", "{\"db\": 3}", "{\"db\": [{\"data\": {\"posts\": 1}}]}"] {
+        for bad in [
+            "",
+            "[]",
+            "{}",
+            "{\"db\": 3}",
+            "{\"db\": [{\"data\": {\"posts\": 1}}]}",
+        ] {
             assert!(read(bad, &opts).is_err(), "{bad}");
         }
         let empty = read("{\"db\": [{\"data\": {}}]}", &opts).unwrap();

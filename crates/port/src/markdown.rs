@@ -63,10 +63,11 @@ impl Date {
         if let Ok(t) = text.parse::<jiff::Timestamp>() {
             return Some(t.as_second());
         }
-        let civil = text
-            .parse::<jiff::civil::DateTime>()
-            .ok()
-            .or_else(|| text.parse::<jiff::civil::Date>().ok().map(|d| d.to_datetime(jiff::civil::Time::midnight())))?;
+        let civil = text.parse::<jiff::civil::DateTime>().ok().or_else(|| {
+            text.parse::<jiff::civil::Date>()
+                .ok()
+                .map(|d| d.to_datetime(jiff::civil::Time::midnight()))
+        })?;
         jiff::tz::TimeZone::UTC
             .to_timestamp(civil)
             .ok()
@@ -89,7 +90,10 @@ fn split(text: &str) -> Result<(&str, bool, &str), String> {
             .iter()
             .filter_map(|c| rest.find(c.as_str()).map(|i| (i, c.len())))
             .min()
-            .or_else(|| rest.ends_with(&format!("\n{fence}")).then(|| (rest.len() - fence.len() - 1, fence.len() + 1)));
+            .or_else(|| {
+                rest.ends_with(&format!("\n{fence}"))
+                    .then(|| (rest.len() - fence.len() - 1, fence.len() + 1))
+            });
         let Some((at, len)) = close else {
             return Err(format!("the front matter is not closed by a {fence} line"));
         };
@@ -123,7 +127,9 @@ pub fn read(dir: &Path, site_langs: &[Lang]) -> Result<Bundle, PortError> {
                 continue;
             }
         };
-        let mut files: Vec<_> = std::fs::read_dir(folder.path())?.filter_map(|e| e.ok()).collect();
+        let mut files: Vec<_> = std::fs::read_dir(folder.path())?
+            .filter_map(|e| e.ok())
+            .collect();
         files.sort_by_key(|e| e.file_name());
         for file in files {
             let file_name = file.file_name().to_string_lossy().into_owned();
@@ -134,15 +140,19 @@ pub fn read(dir: &Path, site_langs: &[Lang]) -> Result<Bundle, PortError> {
             let text = match std::fs::read_to_string(file.path()) {
                 Ok(t) => t,
                 Err(e) => {
-                    bundle.skipped.push((source, format!("cannot be read as UTF-8 text: {e}")));
+                    bundle
+                        .skipped
+                        .push((source, format!("cannot be read as UTF-8 text: {e}")));
                     continue;
                 }
             };
             let parsed = split(&text).and_then(|(front, toml, body)| {
                 let f: Front = if toml {
-                    toml::from_str(front).map_err(|e| format!("its TOML front matter: {}", e.message()))?
+                    toml::from_str(front)
+                        .map_err(|e| format!("its TOML front matter: {}", e.message()))?
                 } else {
-                    serde_yaml_ng::from_str(front).map_err(|e| format!("its YAML front matter: {e}"))?
+                    serde_yaml_ng::from_str(front)
+                        .map_err(|e| format!("its YAML front matter: {e}"))?
                 };
                 Ok((f, body.trim().to_owned()))
             });
@@ -158,9 +168,10 @@ pub fn read(dir: &Path, site_langs: &[Lang]) -> Result<Bundle, PortError> {
                 continue;
             };
             let Some(date) = front.date.as_ref().and_then(Date::seconds) else {
-                bundle
-                    .skipped
-                    .push((source, "it has no date (such as 2024-06-03T09:00:00Z)".into()));
+                bundle.skipped.push((
+                    source,
+                    "it has no date (such as 2024-06-03T09:00:00Z)".into(),
+                ));
                 continue;
             };
             let key = front
@@ -182,7 +193,10 @@ pub fn read(dir: &Path, site_langs: &[Lang]) -> Result<Bundle, PortError> {
                 published: !front.draft,
                 date,
             };
-            groups.entry(key).or_default().push((version, front, source));
+            groups
+                .entry(key)
+                .or_default()
+                .push((version, front, source));
         }
     }
     for (_, members) in groups {
@@ -240,7 +254,12 @@ mod tests {
         assert_eq!(body, "Body");
         let (_, _, body) = split("---\ntitle: A\n---").unwrap();
         assert_eq!(body, "");
-        for bad in ["no front matter", "+++\ntitle = 1\n", "---title: A\n---\n", ""] {
+        for bad in [
+            "no front matter",
+            "+++\ntitle = 1\n",
+            "---title: A\n---\n",
+            "",
+        ] {
             assert!(split(bad).is_err(), "{bad}");
         }
     }

@@ -60,7 +60,10 @@ impl Parser<'_> {
         while self.s.get(self.i).is_some_and(|b| *b != end) {
             self.i += 1;
         }
-        let n = std::str::from_utf8(&self.s[start..self.i]).ok()?.parse().ok()?;
+        let n = std::str::from_utf8(&self.s[start..self.i])
+            .ok()?
+            .parse()
+            .ok()?;
         self.eat(end)?;
         Some(n)
     }
@@ -128,10 +131,9 @@ mod tests {
     fn polylang_groups_and_settings() {
         let group = array(r#"a:3:{s:2:"en";i:3;s:2:"ru";i:4;s:2:"be";i:5;}"#).unwrap();
         assert_eq!(group[1], ("ru".into(), PhpValue::Int(4)));
-        let settings = array(
-            r#"a:3:{s:6:"locale";s:5:"be_BY";s:3:"rtl";i:0;s:9:"flag_code";s:2:"by";}"#,
-        )
-        .unwrap();
+        let settings =
+            array(r#"a:3:{s:6:"locale";s:5:"be_BY";s:3:"rtl";i:0;s:9:"flag_code";s:2:"by";}"#)
+                .unwrap();
         assert_eq!(settings[0].1, PhpValue::Str("be_BY".into()));
         // Lengths are bytes: "Мова" is 8.
         let named = array(r#"a:1:{s:4:"name";s:8:"Мова";}"#).unwrap();

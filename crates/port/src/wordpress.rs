@@ -36,9 +36,9 @@ pub struct Options {
 }
 
 fn is_wp(n: &Node) -> bool {
-    n.tag_name()
-        .namespace()
-        .is_some_and(|ns| ns.starts_with("http://wordpress.org/export/") && !ns.ends_with("/excerpt/"))
+    n.tag_name().namespace().is_some_and(|ns| {
+        ns.starts_with("http://wordpress.org/export/") && !ns.ends_with("/excerpt/")
+    })
 }
 
 /// The text of the first child called `name` in the WXR namespace (`wp`),
@@ -51,9 +51,18 @@ fn child<'a>(n: &Node<'a, '_>, ns: Ns, name: &str) -> &'a str {
                 && match ns {
                     Ns::Wp => is_wp(c),
                     Ns::None => c.tag_name().namespace().is_none(),
-                    Ns::Content => c.tag_name().namespace().is_some_and(|u| u.contains("/content/")),
-                    Ns::Excerpt => c.tag_name().namespace().is_some_and(|u| u.ends_with("/excerpt/")),
-                    Ns::Dc => c.tag_name().namespace().is_some_and(|u| u.contains("purl.org/dc/")),
+                    Ns::Content => c
+                        .tag_name()
+                        .namespace()
+                        .is_some_and(|u| u.contains("/content/")),
+                    Ns::Excerpt => c
+                        .tag_name()
+                        .namespace()
+                        .is_some_and(|u| u.ends_with("/excerpt/")),
+                    Ns::Dc => c
+                        .tag_name()
+                        .namespace()
+                        .is_some_and(|u| u.contains("purl.org/dc/")),
                 }
         })
         .and_then(|c| c.text())
@@ -96,7 +105,11 @@ struct Item {
 }
 
 fn lang_code(raw: &str) -> Option<Lang> {
-    let code = raw.split(['-', '_']).next().unwrap_or(raw).to_ascii_lowercase();
+    let code = raw
+        .split(['-', '_'])
+        .next()
+        .unwrap_or(raw)
+        .to_ascii_lowercase();
     Lang::parse(&code).ok()
 }
 
@@ -143,7 +156,10 @@ pub fn read(xml: &str, opts: &Options) -> Result<Bundle, PortError> {
 
     // Authors by login.
     let mut authors: HashMap<String, String> = HashMap::new();
-    for a in channel.children().filter(|n| is_wp(n) && n.tag_name().name() == "author") {
+    for a in channel
+        .children()
+        .filter(|n| is_wp(n) && n.tag_name().name() == "author")
+    {
         let login = child(&a, Ns::Wp, "author_login").trim().to_owned();
         let name = child(&a, Ns::Wp, "author_display_name").trim().to_owned();
         authors.insert(login.clone(), if name.is_empty() { login } else { name });
@@ -256,7 +272,10 @@ pub fn read(xml: &str, opts: &Options) -> Result<Bundle, PortError> {
                 _ => {}
             }
         }
-        for m in n.children().filter(|m| is_wp(m) && m.tag_name().name() == "postmeta") {
+        for m in n
+            .children()
+            .filter(|m| is_wp(m) && m.tag_name().name() == "postmeta")
+        {
             let key = child(&m, Ns::Wp, "meta_key").trim();
             let value = child(&m, Ns::Wp, "meta_value").trim();
             match key {
@@ -284,24 +303,36 @@ pub fn read(xml: &str, opts: &Options) -> Result<Bundle, PortError> {
         let what = format!("{} {} \"{}\"", item.kind, item.id, item.title);
         match (item.kind.as_str(), item.status.as_str()) {
             ("post" | "page", "private") => {
-                bundle.skipped.push((what, "it is private on the old site".into()));
+                bundle
+                    .skipped
+                    .push((what, "it is private on the old site".into()));
                 continue;
             }
             ("post" | "page", "trash") => {
-                bundle.skipped.push((what, "it is in the old site's trash".into()));
+                bundle
+                    .skipped
+                    .push((what, "it is in the old site's trash".into()));
                 continue;
             }
             ("post" | "page", "auto-draft" | "inherit") => continue,
             ("post" | "page", _) => {}
-            ("attachment" | "nav_menu_item" | "revision" | "wp_navigation" | "wp_global_styles" | "custom_css", _) => continue,
+            (
+                "attachment" | "nav_menu_item" | "revision" | "wp_navigation" | "wp_global_styles"
+                | "custom_css",
+                _,
+            ) => continue,
             (other, _) => {
-                bundle
-                    .skipped
-                    .push((what, format!("sitrep has nothing like the post type \"{other}\"")));
+                bundle.skipped.push((
+                    what,
+                    format!("sitrep has nothing like the post type \"{other}\""),
+                ));
                 continue;
             }
         }
-        let key = item.group.clone().unwrap_or_else(|| format!("id:{}", item.id));
+        let key = item
+            .group
+            .clone()
+            .unwrap_or_else(|| format!("id:{}", item.id));
         if item.kind == "page" {
             page_groups.entry(key).or_default().push(item);
         } else {
@@ -332,15 +363,20 @@ pub fn read(xml: &str, opts: &Options) -> Result<Bundle, PortError> {
             }
             seen_langs.push(lang);
             let Some(date) = i.date else {
-                bundle
-                    .skipped
-                    .push((format!("post {} \"{}\"", i.id, i.title), "it has no date".into()));
+                bundle.skipped.push((
+                    format!("post {} \"{}\"", i.id, i.title),
+                    "it has no date".into(),
+                ));
                 continue;
             };
             let html = images.rewrite(&i.html, &mut bundle);
             versions.push(DocVersion {
                 lang,
-                slug: if i.slug.is_empty() { slugify(&i.title) } else { slugify(&i.slug) },
+                slug: if i.slug.is_empty() {
+                    slugify(&i.title)
+                } else {
+                    slugify(&i.slug)
+                },
                 title: i.title.clone(),
                 lead: text_of(&i.excerpt),
                 body: markdown(&html),
@@ -351,11 +387,18 @@ pub fn read(xml: &str, opts: &Options) -> Result<Bundle, PortError> {
         if versions.is_empty() {
             continue;
         }
-        let trend = first.categories.first().and_then(|c| trends.get(c)).cloned();
+        let trend = first
+            .categories
+            .first()
+            .and_then(|c| trends.get(c))
+            .cloned();
         let authors = if first.creator.is_empty() {
             Vec::new()
         } else {
-            let name = authors.get(&first.creator).cloned().unwrap_or_else(|| first.creator.clone());
+            let name = authors
+                .get(&first.creator)
+                .cloned()
+                .unwrap_or_else(|| first.creator.clone());
             vec![Named {
                 slug: slugify(&first.creator),
                 names: vec![(opts.default_lang, name, String::new())],
@@ -378,7 +421,11 @@ pub fn read(xml: &str, opts: &Options) -> Result<Bundle, PortError> {
             .unwrap_or(first)
             .slug
             .clone();
-        let slug = if slug.is_empty() { slugify(&first.title) } else { slugify(&slug) };
+        let slug = if slug.is_empty() {
+            slugify(&first.title)
+        } else {
+            slugify(&slug)
+        };
         let mut versions: Vec<(Lang, String, String, bool)> = Vec::new();
         for i in &members {
             let lang = item_lang(i, opts);
@@ -386,7 +433,12 @@ pub fn read(xml: &str, opts: &Options) -> Result<Bundle, PortError> {
                 continue;
             }
             let html = images.rewrite(&i.html, &mut bundle);
-            versions.push((lang, i.title.clone(), markdown(&html), i.status == "publish"));
+            versions.push((
+                lang,
+                i.title.clone(),
+                markdown(&html),
+                i.status == "publish",
+            ));
         }
         bundle.pages.push(PageDoc {
             source: format!("page {} \"{}\"", first.id, first.title),
@@ -394,7 +446,10 @@ pub fn read(xml: &str, opts: &Options) -> Result<Bundle, PortError> {
             versions,
         });
     }
-    images.finish(&mut bundle, "no copy of wp-content/uploads was given (--uploads DIR)");
+    images.finish(
+        &mut bundle,
+        "no copy of wp-content/uploads was given (--uploads DIR)",
+    );
     Ok(bundle)
 }
 
@@ -502,7 +557,10 @@ impl Images {
 
     fn load(&mut self, relative: &str, url: &str, bundle: &mut Bundle) -> Option<String> {
         let lower = relative.to_ascii_lowercase();
-        if ![".jpg", ".jpeg", ".png", ".webp"].iter().any(|e| lower.ends_with(e)) {
+        if ![".jpg", ".jpeg", ".png", ".webp"]
+            .iter()
+            .any(|e| lower.ends_with(e))
+        {
             return None;
         }
         self.wanted += 1;
@@ -513,7 +571,10 @@ impl Images {
             .components()
             .all(|c| matches!(c, std::path::Component::Normal(_)))
         {
-            bundle.skipped.push((url.to_owned(), "its address leaves the uploads folder".into()));
+            bundle.skipped.push((
+                url.to_owned(),
+                "its address leaves the uploads folder".into(),
+            ));
             return None;
         }
         let bytes = match std::fs::read(root.join(rel)) {
@@ -563,7 +624,9 @@ mod tests {
 
     #[test]
     fn html_becomes_markdown() {
-        let md = markdown("<!-- wp:paragraph --><p>One <strong>two</strong></p><!-- /wp:paragraph --><h2>Head</h2><ul><li>a</li></ul><script>alert(1)</script>");
+        let md = markdown(
+            "<!-- wp:paragraph --><p>One <strong>two</strong></p><!-- /wp:paragraph --><h2>Head</h2><ul><li>a</li></ul><script>alert(1)</script>",
+        );
         assert!(md.contains("**two**"), "{md}");
         assert!(md.contains("## Head"), "{md}");
         assert!(!md.contains("alert"), "{md}");

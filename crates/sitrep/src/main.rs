@@ -540,8 +540,10 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
             let state = sitrep::state(store, &config, sitrep_web::system_clock())?;
             let bar = indicatif::ProgressBar::new_spinner();
             bar.set_style(
-                indicatif::ProgressStyle::with_template("{spinner} {pos} files written ({elapsed})")
-                    .map_err(|e| anyhow::anyhow!("progress bar: {e}"))?,
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} {pos} files written ({elapsed})",
+                )
+                .map_err(|e| anyhow::anyhow!("progress bar: {e}"))?,
             );
             let started = std::time::Instant::now();
             let done = sitrep_web::mirror::write(state, &dir, |n| bar.set_position(n)).await?;
@@ -564,7 +566,12 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Import {
-            command: ImportCommand::Wordpress { site, file, uploads },
+            command:
+                ImportCommand::Wordpress {
+                    site,
+                    file,
+                    uploads,
+                },
         } => {
             let config = Config::resolve(&site, None)?;
             init_logs(&config.log);
@@ -578,7 +585,13 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
             import_bundle(&config, bundle).await
         }
         Command::Import {
-            command: ImportCommand::Ghost { site, file, lang, images },
+            command:
+                ImportCommand::Ghost {
+                    site,
+                    file,
+                    lang,
+                    images,
+                },
         } => {
             let config = Config::resolve(&site, None)?;
             init_logs(&config.log);
@@ -592,7 +605,8 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
                 config.languages.contains(&lang),
                 "the site has no language {lang}"
             );
-            let bundle = sitrep_port::ghost::read(&json, &sitrep_port::ghost::Options { lang, images })?;
+            let bundle =
+                sitrep_port::ghost::read(&json, &sitrep_port::ghost::Options { lang, images })?;
             import_bundle(&config, bundle).await
         }
         Command::Import {

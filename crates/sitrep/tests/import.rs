@@ -56,37 +56,76 @@ async fn wordpress_with_polylang_brings_grouped_translations_trends_and_images()
     assert_eq!(report.images, 1);
     assert_eq!(report.trends, 3);
     assert_eq!(report.authors, 2);
-    let skipped: Vec<String> = report.skipped.iter().map(|(w, why)| format!("{w}: {why}")).collect();
-    assert!(skipped.iter().any(|s| s.contains("116") && s.contains("private")), "{skipped:#?}");
-    assert!(skipped.iter().any(|s| s.contains("117") && s.contains("trash")), "{skipped:#?}");
-    assert!(skipped.iter().any(|s| s.contains("letter-scan.png")), "{skipped:#?}");
-    assert!(!skipped.iter().any(|s| s.contains("130")), "menu items pass quietly");
+    let skipped: Vec<String> = report
+        .skipped
+        .iter()
+        .map(|(w, why)| format!("{w}: {why}"))
+        .collect();
+    assert!(
+        skipped
+            .iter()
+            .any(|s| s.contains("116") && s.contains("private")),
+        "{skipped:#?}"
+    );
+    assert!(
+        skipped
+            .iter()
+            .any(|s| s.contains("117") && s.contains("trash")),
+        "{skipped:#?}"
+    );
+    assert!(
+        skipped.iter().any(|s| s.contains("letter-scan.png")),
+        "{skipped:#?}"
+    );
+    assert!(
+        !skipped.iter().any(|s| s.contains("130")),
+        "menu items pass quietly"
+    );
 
     let commentaries = site.store.desk_commentaries(None).await.unwrap();
     let catalog = site.store.catalog().await.unwrap();
     // The economy group: one trend named in three languages.
-    let economy = catalog.trends.iter().find(|t| t.slug == "economy").expect("economy");
+    let economy = catalog
+        .trends
+        .iter()
+        .find(|t| t.slug == "economy")
+        .expect("economy");
     assert_eq!(economy.names.len(), 3);
     assert_eq!(economy.names[&lang("ru")].0, "Экономика");
     // The first commentary: en original, ru and be translations of it.
     let first = commentaries
         .iter()
-        .find(|c| c.versions.iter().any(|v| v.slug == "inflation-slows-but-not-for-everyone"))
+        .find(|c| {
+            c.versions
+                .iter()
+                .any(|v| v.slug == "inflation-slows-but-not-for-everyone")
+        })
         .expect("post 101");
     assert_eq!(first.versions.len(), 3);
     assert_eq!(first.trend_id, economy.id);
     let ru = first.version(lang("ru")).unwrap();
     assert_eq!(ru.source_lang, Some(lang("en")));
-    assert!(ru.slug.is_ascii(), "Cyrillic slugs are transliterated: {}", ru.slug);
+    assert!(
+        ru.slug.is_ascii(),
+        "Cyrillic slugs are transliterated: {}",
+        ru.slug
+    );
     let en = first.version(lang("en")).unwrap();
     assert_eq!(en.status, Status::Published);
     assert!(!en.body.contains("<!-- wp:"), "block comments are gone");
-    assert!(en.body.contains("/media/"), "the chart's address is the site's own: {}", en.body);
+    assert!(
+        en.body.contains("/media/"),
+        "the chart's address is the site's own: {}",
+        en.body
+    );
     assert!(!en.body.contains("wp-content/uploads/2024/03/chart.png"));
     assert!(!en.lead.is_empty());
     // The image is stored without metadata and served.
     let src = en.body.split("/media/").nth(1).unwrap();
-    let name: String = src.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '.').collect();
+    let name: String = src
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '.')
+        .collect();
     let image = site.get(&format!("/media/{name}")).await;
     assert_eq!(image.status, StatusCode::OK);
     assert_eq!(image.header("content-type"), "image/png");
@@ -106,14 +145,18 @@ async fn wordpress_with_polylang_brings_grouped_translations_trends_and_images()
     assert!(future.published_at.unwrap() > site.state.now());
 
     // The pages serve; the hostile post's script does not run.
-    let page = site.get("/en/commentaries/inflation-slows-but-not-for-everyone/").await;
+    let page = site
+        .get("/en/commentaries/inflation-slows-but-not-for-everyone/")
+        .await;
     assert_eq!(page.status, StatusCode::OK, "editions are out on the web");
     let hostile = commentaries
         .iter()
         .flat_map(|c| &c.versions)
         .find(|v| v.body.contains("letter-scan") || v.title.contains("Reader mail"))
         .unwrap();
-    let page = site.get(&format!("/en/commentaries/{}/", hostile.slug)).await;
+    let page = site
+        .get(&format!("/en/commentaries/{}/", hostile.slug))
+        .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(!page.body.contains("alert(1)"), "no script");
     assert!(!page.body.contains("onerror"));
@@ -124,7 +167,15 @@ async fn wordpress_with_polylang_brings_grouped_translations_trends_and_images()
     // Again: nothing changes.
     let rows = site.store.count_rows().await.unwrap();
     let again = wordpress(&site, "wordpress-polylang.xml", true).await;
-    assert_eq!((again.commentaries, again.versions, again.pages, again.trends), (0, 0, 0, 0));
+    assert_eq!(
+        (
+            again.commentaries,
+            again.versions,
+            again.pages,
+            again.trends
+        ),
+        (0, 0, 0, 0)
+    );
     assert_eq!(again.unchanged, 8);
     assert_eq!(site.store.count_rows().await.unwrap(), rows);
 }
@@ -133,19 +184,32 @@ async fn wordpress_with_polylang_brings_grouped_translations_trends_and_images()
 async fn wordpress_with_wpml_or_no_plugin() {
     let site = site().await;
     let wpml = wordpress(&site, "wordpress-wpml.xml", false).await;
-    assert_eq!((wpml.commentaries, wpml.versions, wpml.trends, wpml.authors), (3, 5, 2, 1), "{wpml:#?}");
+    assert_eq!(
+        (wpml.commentaries, wpml.versions, wpml.trends, wpml.authors),
+        (3, 5, 2, 1),
+        "{wpml:#?}"
+    );
     let commentaries = site.store.desk_commentaries(None).await.unwrap();
     let port = commentaries
         .iter()
-        .find(|c| c.versions.iter().any(|v| v.slug == "port-fees-rise-at-salmen"))
+        .find(|c| {
+            c.versions
+                .iter()
+                .any(|v| v.slug == "port-fees-rise-at-salmen")
+        })
         .unwrap();
     assert_eq!(port.versions.len(), 2);
     assert_eq!(port.original().unwrap().lang, lang("en"));
-    assert_eq!(port.version(lang("ru")).unwrap().source_lang, Some(lang("en")));
+    assert_eq!(
+        port.version(lang("ru")).unwrap().source_lang,
+        Some(lang("en"))
+    );
 
     let plain = wordpress(&site, "wordpress-plain.xml", false).await;
     assert_eq!((plain.commentaries, plain.versions), (2, 2), "{plain:#?}");
-    let water = site.get("/en/commentaries/water-levels-on-the-varta/").await;
+    let water = site
+        .get("/en/commentaries/water-levels-on-the-varta/")
+        .await;
     assert_eq!(water.status, StatusCode::OK);
 }
 
@@ -162,11 +226,22 @@ async fn ghost_posts_tags_and_authors() {
         .await
         .unwrap();
     assert_eq!((report.commentaries, report.pages), (4, 1), "{report:#?}");
-    assert!(report.skipped.iter().any(|(w, why)| w.contains("images") && why.contains("content/images")));
+    assert!(
+        report
+            .skipped
+            .iter()
+            .any(|(w, why)| w.contains("images") && why.contains("content/images"))
+    );
     let catalog = site.store.catalog().await.unwrap();
     let slugs: Vec<&str> = catalog.trends.iter().map(|t| t.slug.as_str()).collect();
-    assert!(slugs.contains(&"transport") && slugs.contains(&"customs") && slugs.contains(&"health"), "{slugs:?}");
-    assert!(!slugs.iter().any(|s| s.contains("hidden")), "internal tags are not trends");
+    assert!(
+        slugs.contains(&"transport") && slugs.contains(&"customs") && slugs.contains(&"health"),
+        "{slugs:?}"
+    );
+    assert!(
+        !slugs.iter().any(|s| s.contains("hidden")),
+        "internal tags are not trends"
+    );
     let commentaries = site.store.desk_commentaries(None).await.unwrap();
     let customs = commentaries
         .iter()
@@ -193,7 +268,10 @@ async fn ghost_posts_tags_and_authors() {
     let again = write(&site.store, again, &langs(), site.state.now(), |_, _| {})
         .await
         .unwrap();
-    assert_eq!((again.commentaries, again.pages, again.unchanged), (0, 0, 5));
+    assert_eq!(
+        (again.commentaries, again.pages, again.unchanged),
+        (0, 0, 5)
+    );
 }
 
 #[tokio::test]
@@ -203,21 +281,45 @@ async fn a_markdown_folder_with_toml_and_yaml_front_matter() {
     let report = write(&site.store, bundle, &langs(), site.state.now(), |_, _| {})
         .await
         .unwrap();
-    assert_eq!((report.commentaries, report.versions), (3, 7), "{report:#?}");
-    let skipped: Vec<String> = report.skipped.iter().map(|(w, why)| format!("{w}: {why}")).collect();
-    assert!(skipped.iter().any(|s| s.contains("broken.md") && s.contains("not closed")), "{skipped:#?}");
+    assert_eq!(
+        (report.commentaries, report.versions),
+        (3, 7),
+        "{report:#?}"
+    );
+    let skipped: Vec<String> = report
+        .skipped
+        .iter()
+        .map(|(w, why)| format!("{w}: {why}"))
+        .collect();
+    assert!(
+        skipped
+            .iter()
+            .any(|s| s.contains("broken.md") && s.contains("not closed")),
+        "{skipped:#?}"
+    );
     assert!(skipped.iter().any(|s| s.contains("de/")), "{skipped:#?}");
     let commentaries = site.store.desk_commentaries(None).await.unwrap();
     let band = commentaries
         .iter()
         .find(|c| c.versions.iter().any(|v| v.slug == "valyutnyi-koridor"))
         .unwrap();
-    assert_eq!(band.versions.len(), 3, "three languages, not the German file");
+    assert_eq!(
+        band.versions.len(),
+        3,
+        "three languages, not the German file"
+    );
     let catalog = site.store.catalog().await.unwrap();
-    assert_eq!(catalog.assessment(band.assessment_id).unwrap().key, "improved");
+    assert_eq!(
+        catalog.assessment(band.assessment_id).unwrap().key,
+        "improved"
+    );
     let coalition = commentaries
         .iter()
-        .find(|c| c.versions.iter().any(|v| v.slug == "coalition-talks-drag-on"))
+        .find(|c| {
+            c.versions
+                .iter()
+                .any(|v| v.slug == "coalition-talks-drag-on")
+        })
         .unwrap();
     let authors: Vec<&str> = coalition
         .authors

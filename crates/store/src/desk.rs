@@ -162,11 +162,10 @@ impl Store {
     /// Every (language, slug) a commentary version has taken, for
     /// importers to know what is there already.
     pub async fn version_slugs(&self) -> Result<std::collections::HashSet<(String, String)>> {
-        let rows = sqlx::query_as::<_, (String, String)>(
-            "SELECT lang, slug FROM commentary_versions",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let rows =
+            sqlx::query_as::<_, (String, String)>("SELECT lang, slug FROM commentary_versions")
+                .fetch_all(&self.pool)
+                .await?;
         Ok(rows.into_iter().collect())
     }
 

@@ -35,7 +35,10 @@ pub fn active() -> bool {
 pub struct MirrorRequest;
 
 /// Renders requests marked [`MirrorRequest`] in mirror mode.
-pub async fn mode(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+pub async fn mode(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
     if req.extensions().get::<MirrorRequest>().is_some() {
         MIRRORING.scope(true, next.run(req)).await
     } else {
@@ -120,36 +123,36 @@ pub fn relative(from: &str, to: &str) -> String {
 fn rewrite(html: &str, file: &str) -> (String, Vec<String>) {
     let mut out = String::with_capacity(html.len() + html.len() / 16);
     let mut found = Vec::new();
-    let mut rest = html;
-    loop {
-        let next = ["href=\"/", "src=\"/", "action=\"/"]
-            .iter()
-            .filter_map(|m| rest.find(m).map(|i| (i, m.len() - 1)))
-            .min();
-        let Some((at, len)) = next else {
-            out.push_str(rest);
-            break;
-        };
-        let start = at + len;
-        out.push_str(&rest[..start]);
-        let end = rest[start..].find('"').map_or(rest.len(), |i| start + i);
-        let raw = &rest[start..end];
-        if raw.starts_with("//") {
-            out.push_str(raw);
-        } else {
-            let decoded = raw.replace("&amp;", "&");
-            let (address, fragment) = decoded
-                .split_once('#')
-                .map_or((decoded.as_str(), ""), |(a, f)| (a, f));
-            found.push(address.to_owned());
-            out.push_str(&relative(file, &file_for(address)));
-            if !fragment.is_empty() {
-                out.push('#');
-                out.push_str(fragment);
-            }
+    let mut copied = 0;
+    // One pass over `="/`, keeping those after href, src or action.
+    let mut from = 0;
+    while let Some(i) = html[from..].find("=\"/").map(|i| i + from) {
+        let start = i + 2;
+        from = start;
+        let before = &html[..i];
+        if !(before.ends_with(" href") || before.ends_with(" src") || before.ends_with(" action")) {
+            continue;
         }
-        rest = &rest[end..];
+        let end = html[start..].find('"').map_or(html.len(), |j| start + j);
+        let raw = &html[start..end];
+        if raw.starts_with("//") {
+            continue;
+        }
+        out.push_str(&html[copied..start]);
+        let decoded = raw.replace("&amp;", "&");
+        let (address, fragment) = decoded
+            .split_once('#')
+            .map_or((decoded.as_str(), ""), |(a, f)| (a, f));
+        found.push(address.to_owned());
+        out.push_str(&relative(file, &file_for(address)));
+        if !fragment.is_empty() {
+            out.push('#');
+            out.push_str(fragment);
+        }
+        copied = end;
+        from = end;
     }
+    out.push_str(&html[copied..]);
     (out, found)
 }
 
@@ -158,7 +161,11 @@ fn sitemap_locs(xml: &str, public_url: &str) -> Vec<String> {
     xml.split("<loc>")
         .skip(1)
         .filter_map(|s| s.split("</loc>").next())
-        .filter_map(|u| u.trim().strip_prefix(public_url).map(|p| p.replace("&amp;", "&")))
+        .filter_map(|u| {
+            u.trim()
+                .strip_prefix(public_url)
+                .map(|p| p.replace("&amp;", "&"))
+        })
         .filter(|p| p.starts_with('/'))
         .collect()
 }
@@ -253,10 +260,7 @@ pub async fn write(
         match fetched {
             Fetched::Failed(address, status) => done.broken.push((address, status)),
             Fetched::Moved(address, to) => {
-                let to = to
-                    .strip_prefix(&app.public_url)
-                    .unwrap_or(&to)
-                    .to_owned();
+                let to = to.strip_prefix(&app.public_url).unwrap_or(&to).to_owned();
                 if to.starts_with('/') && !to.starts_with("//") {
                     let file = file_for(&address);
                     let page = moved_page(&file, &file_for(&to));
@@ -284,7 +288,10 @@ pub async fn write(
         }
         for link in links {
             // Only what a reader may see: not the workspace, not the APIs.
-            if link.starts_with("/workspace") || link.starts_with("/api/") || link.contains("/ghost/") {
+            if link.starts_with("/workspace")
+                || link.starts_with("/api/")
+                || link.contains("/ghost/")
+            {
                 continue;
             }
             if seen.insert(link.clone()) {
@@ -297,7 +304,12 @@ pub async fn write(
     Ok(done)
 }
 
-fn write_file(dir: &Path, file: &str, bytes: &[u8], done: &mut Mirrored) -> Result<(), MirrorError> {
+fn write_file(
+    dir: &Path,
+    file: &str,
+    bytes: &[u8],
+    done: &mut Mirrored,
+) -> Result<(), MirrorError> {
     let path = dir.join(file);
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
@@ -316,9 +328,15 @@ mod tests {
     fn addresses_become_files() {
         assert_eq!(file_for("/"), "index.html");
         assert_eq!(file_for("/be/"), "be/index.html");
-        assert_eq!(file_for("/be/editions/?page=2"), "be/editions/index--page=2.html");
+        assert_eq!(
+            file_for("/be/editions/?page=2"),
+            "be/editions/index--page=2.html"
+        );
         assert_eq!(file_for("/be/barometer"), "be/barometer.html");
-        assert_eq!(file_for("/be/barometer?weeks=12"), "be/barometer--weeks=12.html");
+        assert_eq!(
+            file_for("/be/barometer?weeks=12"),
+            "be/barometer--weeks=12.html"
+        );
         assert_eq!(file_for("/be/feed.xml"), "be/feed.xml");
         assert_eq!(file_for("/static/site.1a2b.css"), "static/site.1a2b.css");
         assert_eq!(file_for("/x?a=1&b=../c"), "x--a=1-b=---c.html");
@@ -326,8 +344,14 @@ mod tests {
 
     #[test]
     fn links_become_relative() {
-        assert_eq!(relative("be/index.html", "be/editions/index.html"), "editions/index.html");
-        assert_eq!(relative("be/editions/4/index.html", "static/site.css"), "../../../static/site.css");
+        assert_eq!(
+            relative("be/index.html", "be/editions/index.html"),
+            "editions/index.html"
+        );
+        assert_eq!(
+            relative("be/editions/4/index.html", "static/site.css"),
+            "../../../static/site.css"
+        );
         assert_eq!(relative("index.html", "be/index.html"), "be/index.html");
         assert_eq!(relative("be/a/index.html", "be/a/index.html"), "index.html");
         let (html, found) = rewrite(

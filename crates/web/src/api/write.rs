@@ -22,14 +22,16 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use sitrep_core::{Action, EditionWeek, Lang, Status, Timestamp};
 use sitrep_store::{
-    DeskCommentary, DeskEdition, NewCommentary, SaveOutcome, StoreError, Subscriber,
-    SubscriberFilter, SubscriberStatus, User, VersionEdit,
+    DeskCommentary, DeskEdition, SaveOutcome, StoreError, Subscriber, SubscriberFilter,
+    SubscriberStatus, User, VersionEdit,
 };
 use utoipa::{IntoParams, ToSchema};
 
 use super::{ApiError, Meta, error, meta, paging, rfc3339};
 use crate::workspace::Staff;
-use crate::workspace::editor::{can_edit, can_set_status, validate};
+use crate::workspace::editor::{
+    can_edit, can_set_status, start_commentary, validate, write_version,
+};
 use crate::{AppState, PageError};
 
 type App = State<Arc<AppState>>;
@@ -139,6 +141,11 @@ impl Caller {
                 self.staff.user.role.as_str()
             ),
         )
+    }
+
+    /// What the audit log adds to an entry made through the token.
+    fn via(&self) -> String {
+        format!(" · API token \"{}\"", self.token_name)
     }
 
     /// Writes the audit entry for a change made through the token.
@@ -539,43 +546,22 @@ pub async fn create_commentary(
     let Some(edition) = editions.iter().find(|e| e.number == input.edition) else {
         return bad(format!("there is no edition {}", input.edition));
     };
-    let now = app.now();
-    let authors: Vec<i64> = caller.staff.user.author_id.into_iter().collect();
-    let result = async {
-        let position = app.store.desk_commentaries(Some(edition.id)).await?.len() as i64;
-        let mut w = app.store.writer().await?;
-        let id = w
-            .commentary(
-                &NewCommentary {
-                    edition_id: edition.id,
-                    trend_id: trend.id,
-                    assessment_id: assessment.id,
-                    position,
-                    authors: &authors,
-                },
-                now,
-            )
-            .await?;
-        let edit = VersionEdit {
-            slug: &slug,
-            title: input.title.trim(),
-            lead: input.lead.trim(),
-            body: &input.body,
-        };
-        w.add_version(id, vlang, &edit, None, Some(caller.staff.user.id), now)
-            .await?;
-        caller
-            .audit(
-                &mut w,
-                "commentary-created",
-                &format!("{id}/{vlang}"),
-                input.title.trim(),
-                now,
-            )
-            .await?;
-        w.commit().await?;
-        Ok::<i64, StoreError>(id)
-    }
+    let edit = VersionEdit {
+        slug: &slug,
+        title: input.title.trim(),
+        lead: input.lead.trim(),
+        body: &input.body,
+    };
+    let result = start_commentary(
+        &app,
+        &caller.staff.user,
+        edition.id,
+        trend.id,
+        assessment.id,
+        vlang,
+        &edit,
+        &caller.via(),
+    )
     .await;
     match result {
         Ok(id) => commentary_answer(&app, id, StatusCode::CREATED).await,
@@ -642,43 +628,21 @@ pub async fn save_version(
             "revision is required: the revision your text is based on (see GET /api/v1/desk/commentaries/{id})",
         );
     }
-    let now = app.now();
     let edit = VersionEdit {
         slug: &slug,
         title: input.title.trim(),
         lead: input.lead.trim(),
         body: &input.body,
     };
-    let user = Some(caller.staff.user.id);
-    let result = async {
-        let mut w = app.store.writer().await?;
-        let outcome = match (version, input.revision) {
-            (Some(_), Some(base)) => w.save_version(c.id, vlang, base, &edit, user, now).await?,
-            _ => {
-                let source = c.original().map(|o| o.lang);
-                w.add_version(c.id, vlang, &edit, source, user, now).await?;
-                SaveOutcome::Saved { revision: 1 }
-            }
-        };
-        if let SaveOutcome::Saved { revision } = &outcome {
-            let action = if version.is_some() {
-                "version-saved"
-            } else {
-                "translation-started"
-            };
-            caller
-                .audit(
-                    &mut w,
-                    action,
-                    &format!("{}/{vlang}", c.id),
-                    &format!("revision {revision}"),
-                    now,
-                )
-                .await?;
-            w.commit().await?;
-        }
-        Ok::<_, StoreError>(outcome)
-    }
+    let result = write_version(
+        &app,
+        &caller.staff.user,
+        &c,
+        vlang,
+        input.revision,
+        &edit,
+        &caller.via(),
+    )
     .await;
     match result {
         Ok(SaveOutcome::Saved { .. }) => {

@@ -297,6 +297,96 @@ pub(crate) fn validate(
     Ok(slug)
 }
 
+/// Starts a commentary with its first version (a draft), its author the
+/// staff member's profile, with the audit entry (`via` says how, e.g. an
+/// API token); returns its id.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn start_commentary(
+    app: &AppState,
+    who: &sitrep_store::User,
+    edition_id: i64,
+    trend_id: i64,
+    assessment_id: i64,
+    vlang: Lang,
+    edit: &VersionEdit<'_>,
+    via: &str,
+) -> Result<i64, sitrep_store::StoreError> {
+    let now = app.now();
+    let authors: Vec<i64> = who.author_id.into_iter().collect();
+    let position = app.store.desk_commentaries(Some(edition_id)).await?.len() as i64;
+    let mut w = app.store.writer().await?;
+    let id = w
+        .commentary(
+            &NewCommentary {
+                edition_id,
+                trend_id,
+                assessment_id,
+                position,
+                authors: &authors,
+            },
+            now,
+        )
+        .await?;
+    w.add_version(id, vlang, edit, None, Some(who.id), now)
+        .await?;
+    w.audit(
+        Some(who),
+        "commentary-created",
+        &format!("{id}/{vlang}"),
+        &format!("{}{via}", edit.title),
+        now,
+    )
+    .await?;
+    w.commit().await?;
+    Ok(id)
+}
+
+/// Saves a version's text over revision `base`, or (without a base, or
+/// when the commentary has no such version) starts it as a translation of
+/// the original; writes the audit entry and commits only when it saved.
+pub(crate) async fn write_version(
+    app: &AppState,
+    who: &sitrep_store::User,
+    c: &DeskCommentary,
+    vlang: Lang,
+    base: Option<i64>,
+    edit: &VersionEdit<'_>,
+    via: &str,
+) -> Result<SaveOutcome, sitrep_store::StoreError> {
+    let now = app.now();
+    let mut w = app.store.writer().await?;
+    let existing = c.version(vlang).is_some();
+    let outcome = match (existing, base) {
+        (true, Some(base)) => {
+            w.save_version(c.id, vlang, base, edit, Some(who.id), now)
+                .await?
+        }
+        _ => {
+            let source = c.original().map(|o| o.lang);
+            w.add_version(c.id, vlang, edit, source, Some(who.id), now)
+                .await?;
+            SaveOutcome::Saved { revision: 1 }
+        }
+    };
+    if let SaveOutcome::Saved { revision } = &outcome {
+        let action = if existing {
+            "version-saved"
+        } else {
+            "translation-started"
+        };
+        w.audit(
+            Some(who),
+            action,
+            &format!("{}/{vlang}", c.id),
+            &format!("revision {revision}{via}"),
+            now,
+        )
+        .await?;
+        w.commit().await?;
+    }
+    Ok(outcome)
+}
+
 async fn create(
     State(app): App,
     staff: Staff,
@@ -364,42 +454,22 @@ async fn create(
         )
         .await;
     }
-    let now = app.now();
-    let authors: Vec<i64> = staff.user.author_id.into_iter().collect();
-    let result = async {
-        let mut w = app.store.writer().await?;
-        let position = app.store.desk_commentaries(Some(edition_id)).await?.len() as i64;
-        let id = w
-            .commentary(
-                &NewCommentary {
-                    edition_id,
-                    trend_id,
-                    assessment_id,
-                    position,
-                    authors: &authors,
-                },
-                now,
-            )
-            .await?;
-        let edit = VersionEdit {
-            slug: &slug,
-            title: form.title.trim(),
-            lead: form.lead.trim(),
-            body: &form.body,
-        };
-        w.add_version(id, vlang, &edit, None, Some(staff.user.id), now)
-            .await?;
-        w.audit(
-            Some(&staff.user),
-            "commentary-created",
-            &format!("{id}/{vlang}"),
-            form.title.trim(),
-            now,
-        )
-        .await?;
-        w.commit().await?;
-        Ok::<i64, sitrep_store::StoreError>(id)
-    }
+    let edit = VersionEdit {
+        slug: &slug,
+        title: form.title.trim(),
+        lead: form.lead.trim(),
+        body: &form.body,
+    };
+    let result = start_commentary(
+        &app,
+        &staff.user,
+        edition_id,
+        trend_id,
+        assessment_id,
+        vlang,
+        &edit,
+        "",
+    )
     .await;
     match result {
         Ok(id) => {
@@ -718,46 +788,14 @@ async fn save(
             .await;
         }
     };
-    let now = app.now();
     let edit = VersionEdit {
         slug: &slug,
         title: form.title.trim(),
         lead: form.lead.trim(),
         body: &form.body,
     };
-    let result = async {
-        let mut w = app.store.writer().await?;
-        let outcome = match version {
-            Some(_) => {
-                w.save_version(c.id, vlang, form.base, &edit, Some(staff.user.id), now)
-                    .await?
-            }
-            None => {
-                let source = c.original().map(|o| o.lang);
-                w.add_version(c.id, vlang, &edit, source, Some(staff.user.id), now)
-                    .await?;
-                SaveOutcome::Saved { revision: 1 }
-            }
-        };
-        if let SaveOutcome::Saved { revision } = &outcome {
-            let action = if version.is_some() {
-                "version-saved"
-            } else {
-                "translation-started"
-            };
-            w.audit(
-                Some(&staff.user),
-                action,
-                &format!("{}/{vlang}", c.id),
-                &format!("revision {revision}"),
-                now,
-            )
-            .await?;
-            w.commit().await?;
-        }
-        Ok::<_, sitrep_store::StoreError>(outcome)
-    }
-    .await;
+    let base = version.map(|_| form.base);
+    let result = write_version(&app, &staff.user, &c, vlang, base, &edit, "").await;
     match result {
         Ok(SaveOutcome::Saved { .. }) => {
             Redirect::to(&format!("/workspace/commentaries/{}/{vlang}?saved=1", c.id))

@@ -1,0 +1,137 @@
+//! `sitrep mirror DIR`: the demo site as static files. Every page of every
+//! language is there, every relative link and image resolves inside the
+//! folder (so it works from `file://` or any host), forms that need the
+//! live site are notes, and pages carry no script.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use common::Site;
+use common::process::BinSite;
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_owned()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                todo.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The value of every `attr="…"` in a page.
+fn values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
+    html.split(&format!(" {attr}=\""))
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_demo_site_mirrors_with_links_that_resolve_in_the_folder() {
+    let site = Site::demo().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("mirror");
+    let done = sitrep_web::mirror::write(site.state.clone(), &out, |_| {})
+        .await
+        .unwrap();
+    assert!(done.broken.is_empty(), "{:?}", done.broken);
+    let all = files(&out);
+    assert_eq!(all.len() as u64, done.files);
+
+    // Every page a crawl of the live site finds has its file.
+    let live = site.crawl(&["be", "ru", "en"]).await;
+    for path in live.keys() {
+        let file = out.join(sitrep_web::mirror::file_for(path));
+        assert!(file.exists(), "{path} → {}", file.display());
+    }
+    for must in [
+        "index.html",
+        "be/index.html",
+        "en/barometer.html",
+        "ru/track-record/index.html",
+        "sitemap.xml",
+        "be/feed.xml",
+        "robots.txt",
+        "en/search.html",
+    ] {
+        assert!(out.join(must).exists(), "{must}");
+    }
+    assert!(
+        all.iter().any(|f| f.starts_with(out.join("static"))),
+        "the stylesheet"
+    );
+
+    let mut checked = BTreeSet::new();
+    for file in all
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "html"))
+    {
+        let html = std::fs::read_to_string(file).unwrap();
+        let rel = file.strip_prefix(&out).unwrap().display().to_string();
+        let scripts = html.matches("<script").count();
+        let data = html
+            .matches("<script type=\"application/ld+json\">")
+            .count();
+        assert_eq!(scripts, data, "{rel}: no script but structured data");
+        assert!(
+            !html.contains("method=\"post\""),
+            "{rel}: no form needing the live site"
+        );
+        for attr in ["href", "src", "action"] {
+            for v in values(&html, attr) {
+                if v.starts_with("http") || v.starts_with('#') || v.starts_with("mailto:") {
+                    continue;
+                }
+                assert!(!v.starts_with('/'), "{rel}: {attr}={v} is not relative");
+                let target = v.split('#').next().unwrap();
+                let resolved = file.parent().unwrap().join(target);
+                assert!(resolved.exists(), "{rel}: {attr}={v} resolves to nothing");
+                checked.insert(target.to_owned());
+            }
+        }
+    }
+    assert!(checked.len() > 100, "{} links checked", checked.len());
+
+    let home = std::fs::read_to_string(out.join("be/index.html")).unwrap();
+    assert!(home.contains("mirror-banner"));
+    let search = std::fs::read_to_string(out.join("en/search.html")).unwrap();
+    assert!(search.contains("Search works only on the live site"));
+    let root = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(root.contains("url=be/index.html"), "{root}");
+
+    // The live site is unchanged by mirror mode.
+    let page = site.get("/en/").await;
+    assert!(!page.body.contains("mirror-banner"));
+    assert!(page.body.contains("method=\"post\""));
+
+    // Only into a new or empty folder.
+    assert!(
+        sitrep_web::mirror::write(site.state.clone(), &out, |_| {})
+            .await
+            .is_err()
+    );
+}
+
+#[test]
+fn the_mirror_command_writes_a_folder() {
+    let site = BinSite::new();
+    let out = site.cmd().args(["demo", "--no-serve"]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let folder = site.dir.path().join("copy");
+    let out = site.cmd().arg("mirror").arg(&folder).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("Mirrored"), "{said}");
+    assert!(!said.contains("did not answer"), "{said}");
+    assert!(folder.join("en/index.html").exists());
+}
