@@ -584,6 +584,7 @@ ws-webhook-event-edition-sent = newsletter sent
 ws-webhook-bad-url = Enter a full web address starting with https:// or http://.
 ws-webhook-no-events = Choose at least one event.
 
-mirror-banner = This is a copy of the site, saved for reading where the site itself cannot be reached. The live site:
-mirror-live-only = This works only on the live site:
-mirror-no-search = Search works only on the live site. In this copy, browse the editions and trends instead, or search on the live site:
+mirror-banner = This is a copy of the site, saved for reading where the site itself cannot be reached.
+mirror-live-site = The live site:
+mirror-live-only = This works only on the live site.
+mirror-no-search = Search works only on the live site. In this copy, browse the editions and trends instead.

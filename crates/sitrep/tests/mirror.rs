@@ -135,3 +135,49 @@ fn the_mirror_command_writes_a_folder() {
     assert!(!said.contains("did not answer"), "{said}");
     assert!(folder.join("en/index.html").exists());
 }
+
+/// The mirror opened from disk in Chromium (tests/e2e/mirror.mjs).
+#[test]
+fn a_reader_browses_the_mirror_from_disk_in_chromium() {
+    let e2e = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/e2e");
+    let missing = if !Path::new("/usr/bin/chromium").exists() {
+        Some("/usr/bin/chromium is not installed (apt-get install chromium)")
+    } else if std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        Some("node is not installed")
+    } else if !e2e.join("node_modules/playwright-core").exists() {
+        Some("playwright-core is not installed (npm ci in tests/e2e)")
+    } else {
+        None
+    };
+    if let Some(why) = missing {
+        assert!(
+            std::env::var("SITREP_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "the mirror browser test cannot run: {why}"
+        );
+        eprintln!("SKIPPED the mirror browser test: {why}");
+        return;
+    }
+    let site = BinSite::new();
+    let out = site.cmd().args(["demo", "--no-serve"]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let folder = site.dir.path().join("copy");
+    let out = site.cmd().arg("mirror").arg(&folder).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let out = std::process::Command::new("node")
+        .arg(e2e.join("mirror.mjs"))
+        .arg(&folder)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    println!("{stdout}");
+    assert!(
+        out.status.success(),
+        "mirror.mjs failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
+}
