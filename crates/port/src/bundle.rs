@@ -191,7 +191,9 @@ pub async fn write(
         .collect();
     let mut next_number = editions.values().map(|(_, n)| *n).max().unwrap_or(0) + 1;
     let mut next_trend_position = catalog.trends.len() as i64;
-    let existing = store.version_slugs().await?;
+    let mut existing = store.version_slugs().await?;
+    // Addresses this run took, to tell a clash from an earlier run's work.
+    let mut taken_now: std::collections::HashSet<(String, String)> = Default::default();
 
     // Oldest first, so editions are numbered in the order of their weeks.
     let mut docs = bundle.docs;
@@ -216,10 +218,21 @@ pub async fn write(
         let Some(original) = versions.first() else {
             continue;
         };
-        if versions
+        let keys: Vec<(String, String)> = versions
             .iter()
-            .any(|v| existing.contains(&(v.lang.to_string(), v.slug.clone())))
-        {
+            .map(|v| (v.lang.to_string(), v.slug.clone()))
+            .collect();
+        if let Some(clash) = keys.iter().find(|k| taken_now.contains(*k)) {
+            report.skipped.push((
+                doc.source.clone(),
+                format!(
+                    "its {} address \"{}\" is already another imported commentary's",
+                    clash.0, clash.1
+                ),
+            ));
+            continue;
+        }
+        if keys.iter().any(|k| existing.contains(k)) {
             report.unchanged += 1;
             continue;
         }
@@ -244,13 +257,17 @@ pub async fn write(
         };
         let mut w = store.writer().await?;
         // The trend and authors, made when new.
-        let trend = doc.trend.clone().unwrap_or_else(|| Named {
-            slug: "imported".into(),
-            names: site_langs
-                .iter()
-                .map(|l| (*l, "Imported".to_owned(), String::new()))
-                .collect(),
-        });
+        let trend = doc
+            .trend
+            .clone()
+            .filter(|t| Slug::parse(&t.slug).is_ok())
+            .unwrap_or_else(|| Named {
+                slug: "imported".into(),
+                names: site_langs
+                    .iter()
+                    .map(|l| (*l, "Imported".to_owned(), String::new()))
+                    .collect(),
+            });
         let trend_id = match trends.get(&trend.slug) {
             Some(id) => *id,
             None => {
@@ -351,6 +368,10 @@ pub async fn write(
             report.versions += 1;
         }
         w.commit().await?;
+        for k in keys {
+            existing.insert(k.clone());
+            taken_now.insert(k);
+        }
         report.commentaries += 1;
     }
 

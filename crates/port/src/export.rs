@@ -80,13 +80,16 @@ pub async fn export(
     if dir.exists() && fs::read_dir(dir)?.next().is_some() {
         return Err(PortError::NotEmpty(dir.to_owned()));
     }
-    fs::create_dir_all(dir.join("tables"))?;
-    fs::create_dir_all(dir.join("media"))?;
+    // Subscribers' addresses and the site's secrets: for the owner's eyes.
+    private_dir(dir)?;
+    private_dir(&dir.join("tables"))?;
+    private_dir(&dir.join("media"))?;
     let mut out = Exported::default();
     let mut media: HashSet<String> = HashSet::new();
     let mut tables = Vec::new();
+    let mut snapshot = store.snapshot().await?;
     for shape in export_shapes() {
-        let rows = store.export_rows(shape.name).await?;
+        let rows = snapshot.rows(shape.name).await?;
         let file = format!("tables/{}.jsonl", shape.name);
         let mut w = BufWriter::new(fs::File::create(dir.join(&file))?);
         for row in &rows {
@@ -190,17 +193,31 @@ pub async fn import(
                 shape.name
             )));
         }
-        let rows = read_rows(dir, entry)?;
+        let mut rows = read_rows(dir, entry)?;
+        if shape.name == "settings" {
+            // Remembered in the same transaction as the rows themselves.
+            rows.retain(|r| r.first() != Some(&Cell::Text(IMPORTED_SETTING.to_owned())));
+            rows.push(vec![
+                Cell::Text(IMPORTED_SETTING.to_owned()),
+                Cell::Text(manifest.export_id.clone()),
+            ]);
+        }
         tables.push((shape.name.to_owned(), rows));
     }
     let mut progress = progress;
     let n = store
         .import_rows(tables, |p| progress(p.table, p.done, p.total))
         .await?;
-    store
-        .set_setting(IMPORTED_SETTING, &manifest.export_id)
-        .await?;
-    Ok(Imported::Rows(n))
+    // The marker row is the import's own, not the export's.
+    Ok(Imported::Rows(n - 1))
+}
+
+fn private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut b = fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir)
 }
 
 /// Reads and checks `manifest.json`.

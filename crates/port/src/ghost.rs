@@ -66,6 +66,7 @@ struct Post {
     status: Option<String>,
     published_at: Option<String>,
     created_at: Option<String>,
+    visibility: Option<String>,
 }
 
 fn post_type() -> String {
@@ -131,6 +132,13 @@ pub fn read(json: &str, opts: &Options) -> Result<Bundle, PortError> {
         let title = post.title.clone().unwrap_or_default();
         let what = format!("{} \"{title}\"", post.kind);
         let status = post.status.as_deref().unwrap_or("draft");
+        if post.visibility.as_deref().is_some_and(|v| v != "public") {
+            bundle.skipped.push((
+                what,
+                "it is for members only on the old site; sitrep would make it public".into(),
+            ));
+            continue;
+        }
         let Some(source) = post
             .html
             .as_deref()

@@ -27,6 +27,7 @@ pub fn array(text: &str) -> Option<Vec<(String, PhpValue)>> {
     let mut p = Parser {
         s: text.trim().as_bytes(),
         i: 0,
+        depth: 0,
     };
     let entries = p.array()?;
     Some(
@@ -47,6 +48,7 @@ pub fn array(text: &str) -> Option<Vec<(String, PhpValue)>> {
 struct Parser<'a> {
     s: &'a [u8],
     i: usize,
+    depth: u32,
 }
 
 impl Parser<'_> {
@@ -69,6 +71,11 @@ impl Parser<'_> {
     }
 
     fn array(&mut self) -> Option<Vec<(PhpValue, PhpValue)>> {
+        // Plugins nest two or three deep; a hostile file could nest more.
+        self.depth += 1;
+        if self.depth > 16 {
+            return None;
+        }
         self.eat(b'a')?;
         self.eat(b':')?;
         let n = usize::try_from(self.number(b':')?).ok()?;
@@ -80,6 +87,7 @@ impl Parser<'_> {
             out.push((k, v));
         }
         self.eat(b'}')?;
+        self.depth -= 1;
         Some(out)
     }
 
@@ -155,5 +163,11 @@ mod tests {
         ] {
             assert_eq!(array(bad), None, "{bad}");
         }
+        let deep = "a:1:{i:0;".repeat(10_000);
+        assert_eq!(
+            array(&deep),
+            None,
+            "deep nesting stops, without a stack overflow"
+        );
     }
 }

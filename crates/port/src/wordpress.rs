@@ -97,6 +97,8 @@ struct Item {
     html: String,
     excerpt: String,
     creator: String,
+    /// Readers needed a password for it on the old site.
+    protected: bool,
     date: Option<Timestamp>,
     categories: Vec<String>,
     lang: Option<String>,
@@ -256,6 +258,7 @@ pub fn read(xml: &str, opts: &Options) -> Result<Bundle, PortError> {
             html: child(&n, Ns::Content, "encoded").to_owned(),
             excerpt: child(&n, Ns::Excerpt, "encoded").trim().to_owned(),
             creator: child(&n, Ns::Dc, "creator").trim().to_owned(),
+            protected: !child(&n, Ns::Wp, "post_password").trim().is_empty(),
             date: wp_time(child(&n, Ns::Wp, "post_date_gmt"))
                 .or_else(|| wp_time(child(&n, Ns::Wp, "post_date"))),
             categories: Vec::new(),
@@ -315,6 +318,13 @@ pub fn read(xml: &str, opts: &Options) -> Result<Bundle, PortError> {
                 continue;
             }
             ("post" | "page", "auto-draft" | "inherit") => continue,
+            ("post" | "page", _) if item.protected => {
+                bundle.skipped.push((
+                    what,
+                    "it needs a password on the old site; sitrep would make it public".into(),
+                ));
+                continue;
+            }
             ("post" | "page", _) => {}
             (
                 "attachment" | "nav_menu_item" | "revision" | "wp_navigation" | "wp_global_styles"

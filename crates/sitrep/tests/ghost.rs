@@ -284,6 +284,14 @@ async fn filters_narrow_posts_as_ghost_themes_use_them() {
     assert_eq!(count(&unfeatured), posts.len());
     let (_, nowhere) = ghost(&site, &format!("{base}&filter=tag:nowhere")).await;
     assert_eq!(count(&nowhere), 0);
+    // Excluding what does not exist excludes nothing (themes hide an
+    // internal tag this way).
+    let (_, all_but) = ghost(
+        &site,
+        &format!("{base}&filter=tag:-hash-hidden%2Bid:-not-an-id"),
+    )
+    .await;
+    assert_eq!(count(&all_but), posts.len());
 
     let (_, by_title) = ghost(
         &site,

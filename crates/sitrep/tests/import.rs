@@ -391,3 +391,64 @@ fn the_import_command_reports_what_it_did() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a Ghost export"));
 }
+
+#[tokio::test]
+async fn protected_posts_and_clashing_addresses_are_skipped_with_reasons() {
+    let site = site().await;
+    let item = |id: u32, slug: &str, password: &str| {
+        format!(
+            "<item><title>Post {id}</title><dc:creator>ed</dc:creator>\
+             <content:encoded><![CDATA[<p>Text {id}.</p>]]></content:encoded>\
+             <wp:post_id>{id}</wp:post_id><wp:post_date_gmt>2024-04-02 10:00:00</wp:post_date_gmt>\
+             <wp:post_name>{slug}</wp:post_name><wp:status>publish</wp:status>\
+             <wp:post_type>post</wp:post_type><wp:post_password>{password}</wp:post_password></item>"
+        )
+    };
+    let xml = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" \
+         xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:wp=\"http://wordpress.org/export/1.2/\">\
+         <channel><wp:wxr_version>1.2</wp:wxr_version>{}{}{}</channel></rss>",
+        item(1, "open-post", ""),
+        item(2, "members-post", "s3cret"),
+        item(3, "open-post", "")
+    );
+    let opts = sitrep_port::wordpress::Options {
+        default_lang: lang("en"),
+        uploads: None,
+    };
+    let bundle = sitrep_port::wordpress::read(&xml, &opts).unwrap();
+    let report = write(&site.store, bundle, &langs(), site.state.now(), |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(report.commentaries, 1, "{report:#?}");
+    let why: Vec<String> = report
+        .skipped
+        .iter()
+        .map(|(w, y)| format!("{w}: {y}"))
+        .collect();
+    assert!(
+        why.iter()
+            .any(|w| w.contains("Post 2") && w.contains("password")),
+        "{why:#?}"
+    );
+    assert!(
+        why.iter()
+            .any(|w| w.contains("Post 3") && w.contains("already another")),
+        "{why:#?}"
+    );
+
+    // Ghost's members-only posts likewise.
+    let json = r#"{"db":[{"data":{"posts":[
+        {"id":"a","title":"Paid","slug":"paid","html":"<p>x</p>","type":"post","status":"published",
+         "visibility":"paid","published_at":"2024-05-06T08:00:00.000Z"}]}}]}"#;
+    let ghost = sitrep_port::ghost::read(
+        json,
+        &sitrep_port::ghost::Options {
+            lang: lang("en"),
+            images: None,
+        },
+    )
+    .unwrap();
+    assert!(ghost.docs.is_empty());
+    assert!(ghost.skipped[0].1.contains("members only"));
+}

@@ -373,3 +373,35 @@ async fn two_nodes_noticing_the_same_change_send_one_event() {
     tick(&other).await;
     assert_eq!(received(&rx), 3);
 }
+
+#[tokio::test]
+async fn a_moved_site_does_not_announce_its_archive() {
+    let site = Site::demo().await;
+    let (url, rx) = receiver().await;
+    site.store
+        .add_webhook(&url, "s", &["published"], NOW)
+        .await
+        .unwrap();
+    assert_eq!(tick(&site).await, (0, 0), "the first look is quiet");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("export");
+    sitrep_port::export::export(
+        &site.store,
+        &out,
+        jiff::Timestamp::from_second(NOW).unwrap(),
+        |_, _| {},
+    )
+    .await
+    .unwrap();
+    let moved = Site::on(sitrep_store::testing::TestDb::new().await.unwrap()).await;
+    sitrep_port::export::import(&moved.store, &out, |_, _, _| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        moved.store.webhooks().await.unwrap().len(),
+        1,
+        "the webhook moves"
+    );
+    assert_eq!(tick(&moved).await, (0, 0), "its first look is quiet too");
+    assert_eq!(received(&rx), 0);
+}

@@ -416,7 +416,11 @@ impl Store {
         for (table, columns) in TABLES {
             let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
             let list = names.join(", ");
-            let select = format!("SELECT {list} FROM {table} ORDER BY {}", names[0]);
+            let select = format!(
+                "SELECT {list} FROM {table}{} ORDER BY {}",
+                site_only(table),
+                names[0]
+            );
             let placeholders: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
             let insert = format!(
                 "INSERT INTO {table} ({list}) VALUES ({})",
@@ -523,19 +527,38 @@ fn columns_of(table: &str) -> Result<&'static [(&'static str, Kind)]> {
         .ok_or_else(|| StoreError::Corrupt(format!("no table {table} in an export")))
 }
 
-impl Store {
+/// A consistent view of the whole site for an export: one read-only
+/// transaction (a snapshot on both backends), so rows written meanwhile
+/// cannot refer to parents the export has already passed.
+pub struct Snapshot {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+}
+
+/// Rows that belong to one database rather than to the site: the marker
+/// that this database has begun noticing publications for webhooks (its
+/// list of what it has seen is not copied, so the marker must not be).
+fn site_only(table: &str) -> &'static str {
+    if table == "settings" {
+        " WHERE key <> 'webhook_seen'"
+    } else {
+        ""
+    }
+}
+
+impl Snapshot {
     /// Every row of one exported table, by its first column. Staff come
     /// without their password hashes and second-factor secrets: those stay
     /// with the site they were made on.
-    pub async fn export_rows(&self, table: &str) -> Result<Vec<Vec<Cell>>> {
+    pub async fn rows(&mut self, table: &str) -> Result<Vec<Vec<Cell>>> {
         let columns = columns_of(table)?;
         let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
         let rows = sqlx::query(AssertSqlSafe(format!(
-            "SELECT {} FROM {table} ORDER BY {}",
+            "SELECT {} FROM {table}{} ORDER BY {}",
             names.join(", "),
+            site_only(table),
             names[0]
         )))
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.tx)
         .await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
@@ -562,6 +585,19 @@ impl Store {
             out.push(cells);
         }
         Ok(out)
+    }
+}
+
+impl Store {
+    /// Opens a consistent read of the whole site for an export.
+    pub async fn snapshot(&self) -> Result<Snapshot> {
+        let mut tx = self.pool.begin().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(Snapshot { tx })
     }
 
     /// Writes exported tables into this site, which must be migrated and

@@ -37,7 +37,7 @@ use sqlx::{AnyPool, ConnectOptions, Executor};
 
 pub use catalog::{Assessment, Author, Catalog, Likelihood, Trend};
 pub use changes::{CHANNEL, Changes};
-pub use copy::{BackupFacts, Cell, CopyProgress, TableShape, export_shapes};
+pub use copy::{BackupFacts, Cell, CopyProgress, Snapshot, TableShape, export_shapes};
 pub use deliveries::{Claimed, Outcome, Reported, SendCurve, SendFigures};
 pub use desk::{DeskCommentary, DeskEdition, DeskVersion, Revision, SaveOutcome, VersionEdit};
 pub use forecasts::{ForecastSet, Statement, StatementEdit};

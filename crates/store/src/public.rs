@@ -651,15 +651,18 @@ impl<'a> Public<'a> {
         let mut conditions = String::new();
         let mut texts: Vec<String> = Vec::new();
         let mut moments: Vec<Timestamp> = Vec::new();
-        let ids = |ids: &[i64]| {
-            if ids.is_empty() {
-                "NULL".to_owned()
-            } else {
-                crate::id_list(ids)
+        let ids = |ids: &[i64]| crate::id_list(ids);
+        // An empty list matches nothing (so its negation matches all).
+        let empty = |only: &Only| match only {
+            Only::Trends(t) | Only::Commentaries(t) | Only::Authors(t) | Only::FirstAuthors(t) => {
+                t.is_empty()
             }
+            Only::Slugs(s) => s.is_empty(),
+            Only::Published(..) => false,
         };
         for (keep, only) in &filter.only {
             let test = match only {
+                o if empty(o) => "1 = 0".to_owned(),
                 Only::Trends(t) => format!("c.trend_id IN ({})", ids(t)),
                 Only::Commentaries(t) => format!("c.id IN ({})", ids(t)),
                 Only::Authors(t) => format!(
@@ -679,11 +682,7 @@ impl<'a> Public<'a> {
                         texts.push(slug.clone());
                         marks.push(format!("${}", 2 + texts.len()));
                     }
-                    if marks.is_empty() {
-                        "1 = 0".to_owned()
-                    } else {
-                        format!("v.slug IN ({})", marks.join(", "))
-                    }
+                    format!("v.slug IN ({})", marks.join(", "))
                 }
                 Only::Published(side, or_equal, at) => {
                     moments.push(*at);

@@ -233,13 +233,22 @@ impl Store {
     ) -> Result<u64> {
         let mut tx = self.pool.begin().await?;
         let mut queued = 0;
+        // Each row is written only if the version is (or is no longer)
+        // public at this moment, so a node acting on an older look writes
+        // nothing.
+        const PUBLIC_NOW: &str = "EXISTS (SELECT 1 FROM commentary_versions v \
+             JOIN commentaries c ON c.id = v.commentary_id JOIN editions e ON e.id = c.edition_id \
+             WHERE c.id = $1 AND v.lang = $2 AND v.status = 'published' \
+             AND v.published_at IS NOT NULL AND v.published_at <= $3 \
+             AND e.web_at IS NOT NULL AND e.web_at <= $3)";
         for (f, payload) in published {
-            let done = sqlx::query(
-                "INSERT INTO webhook_seen (commentary_id, lang) VALUES ($1, $2) \
-                 ON CONFLICT (commentary_id, lang) DO NOTHING",
-            )
+            let done = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO webhook_seen (commentary_id, lang) SELECT $1, $2 WHERE {PUBLIC_NOW} \
+                 ON CONFLICT (commentary_id, lang) DO NOTHING"
+            )))
             .bind(f.commentary_id)
             .bind(f.lang.as_str())
+            .bind(now)
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() > 0 && !quiet {
@@ -247,12 +256,14 @@ impl Store {
             }
         }
         for (f, payload) in unpublished {
-            let done =
-                sqlx::query("DELETE FROM webhook_seen WHERE commentary_id = $1 AND lang = $2")
-                    .bind(f.commentary_id)
-                    .bind(f.lang.as_str())
-                    .execute(&mut *tx)
-                    .await?;
+            let done = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DELETE FROM webhook_seen WHERE commentary_id = $1 AND lang = $2 AND NOT {PUBLIC_NOW}"
+            )))
+            .bind(f.commentary_id)
+            .bind(f.lang.as_str())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
             if done.rows_affected() > 0 && !quiet {
                 queued += queue(&mut tx, "unpublished", payload, now).await?;
             }

@@ -143,6 +143,13 @@ fn rewrite(html: &str, file: &str) -> (String, Vec<String>) {
         let (address, fragment) = decoded
             .split_once('#')
             .map_or((decoded.as_str(), ""), |(a, f)| (a, f));
+        if !plain(address) {
+            // An address that climbs out of the site leads nowhere here.
+            out.push('#');
+            copied = end;
+            from = end;
+            continue;
+        }
         found.push(address.to_owned());
         out.push_str(&relative(file, &file_for(address)));
         if !fragment.is_empty() {
@@ -288,9 +295,10 @@ pub async fn write(
         }
         for link in links {
             // Only what a reader may see: not the workspace, not the APIs.
-            if link.starts_with("/workspace")
+            if !plain(&link)
+                || link.starts_with("/workspace")
                 || link.starts_with("/api/")
-                || link.contains("/ghost/")
+                || is_ghost_api(&link)
             {
                 continue;
             }
@@ -304,13 +312,39 @@ pub async fn write(
     Ok(done)
 }
 
+/// Whether an address stays inside the mirror once it is a file name: no
+/// `..` or `.` segments, nothing that is not a plain path.
+fn plain(address: &str) -> bool {
+    let path = address.split(['?', '#']).next().unwrap_or_default();
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && path.split('/').all(|s| s != ".." && s != ".")
+}
+
+/// `/ghost/api/…` or `/{lang}/ghost/api/…`.
+fn is_ghost_api(address: &str) -> bool {
+    let rest = address.trim_start_matches('/');
+    rest.starts_with("ghost/api/")
+        || rest
+            .split_once('/')
+            .is_some_and(|(_, after)| after.starts_with("ghost/api/"))
+}
+
 fn write_file(
     dir: &Path,
     file: &str,
     bytes: &[u8],
     done: &mut Mirrored,
 ) -> Result<(), MirrorError> {
-    let path = dir.join(file);
+    let relative = Path::new(file);
+    if !relative
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)))
+    {
+        return Ok(());
+    }
+    let path = dir.join(relative);
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
@@ -340,6 +374,24 @@ mod tests {
         assert_eq!(file_for("/be/feed.xml"), "be/feed.xml");
         assert_eq!(file_for("/static/site.1a2b.css"), "static/site.1a2b.css");
         assert_eq!(file_for("/x?a=1&b=../c"), "x--a=1-b=---c.html");
+    }
+
+    #[test]
+    fn only_plain_addresses_are_followed() {
+        assert!(plain("/be/commentaries/x/"));
+        assert!(plain("/be/editions/?page=2"));
+        for bad in [
+            "/be/../../etc/passwd",
+            "/./x",
+            "//evil/x",
+            "be/x",
+            "/a\\..\\b",
+        ] {
+            assert!(!plain(bad), "{bad}");
+        }
+        assert!(is_ghost_api("/ghost/api/content/posts/"));
+        assert!(is_ghost_api("/ru/ghost/api/content/posts/"));
+        assert!(!is_ghost_api("/be/commentaries/ghost/"));
     }
 
     #[test]
