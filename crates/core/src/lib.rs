@@ -26,6 +26,25 @@ pub use week::{EditionWeek, WeekError};
 /// same column works on SQLite and PostgreSQL.
 pub type Timestamp = i64;
 
+/// A moment written by a person or another program: RFC 3339
+/// (`2025-01-31T12:00:00Z`), or a date and time (`2025-01-31 12:00:00`,
+/// `T` or a space) or a date alone (midnight), both read as UTC.
+pub fn parse_moment(text: &str) -> Option<Timestamp> {
+    let text = text.trim();
+    if let Ok(t) = text.parse::<jiff::Timestamp>() {
+        return Some(t.as_second());
+    }
+    let civil = text.parse::<jiff::civil::DateTime>().ok().or_else(|| {
+        text.parse::<jiff::civil::Date>()
+            .ok()
+            .map(|d| d.to_datetime(jiff::civil::Time::midnight()))
+    })?;
+    jiff::tz::TimeZone::UTC
+        .to_timestamp(civil)
+        .ok()
+        .map(|t| t.as_second())
+}
+
 /// Where a language version or page stands in the editorial workflow.
 /// Only `Published` is ever public, and only once its publication time has
 /// come (a published version with a future time is "scheduled").

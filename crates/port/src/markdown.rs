@@ -60,18 +60,7 @@ impl Date {
             Date::Toml(d) => d.to_string(),
             Date::Text(s) => s.trim().to_owned(),
         };
-        if let Ok(t) = text.parse::<jiff::Timestamp>() {
-            return Some(t.as_second());
-        }
-        let civil = text.parse::<jiff::civil::DateTime>().ok().or_else(|| {
-            text.parse::<jiff::civil::Date>()
-                .ok()
-                .map(|d| d.to_datetime(jiff::civil::Time::midnight()))
-        })?;
-        jiff::tz::TimeZone::UTC
-            .to_timestamp(civil)
-            .ok()
-            .map(|t| t.as_second())
+        sitrep_core::parse_moment(&text)
     }
 }
 

@@ -118,14 +118,10 @@ fn lang_code(raw: &str) -> Option<Lang> {
 /// "2024-03-05 09:00:00" (UTC) as seconds; WordPress writes zeros for none.
 fn wp_time(raw: &str) -> Option<Timestamp> {
     let raw = raw.trim();
-    if raw.is_empty() || raw.starts_with("0000") {
+    if raw.starts_with("0000") {
         return None;
     }
-    let dt: jiff::civil::DateTime = raw.replacen(' ', "T", 1).parse().ok()?;
-    jiff::tz::TimeZone::UTC
-        .to_timestamp(dt)
-        .ok()
-        .map(|t| t.as_second())
+    sitrep_core::parse_moment(raw)
 }
 
 fn percent_decoded(s: &str) -> String {

@@ -1061,18 +1061,7 @@ fn constant(c: &Clause, resource: &str) -> Result<bool, Failure> {
 
 /// A filter's date: RFC 3339, `YYYY-MM-DD HH:MM:SS` or `YYYY-MM-DD` (UTC).
 fn moment(text: &str) -> Option<Timestamp> {
-    if let Ok(t) = text.parse::<jiff::Timestamp>() {
-        return Some(t.as_second());
-    }
-    let civil = text.parse::<jiff::civil::DateTime>().ok().or_else(|| {
-        text.parse::<jiff::civil::Date>()
-            .ok()
-            .map(|d| d.to_datetime(jiff::civil::Time::midnight()))
-    })?;
-    jiff::tz::TimeZone::UTC
-        .to_timestamp(civil)
-        .ok()
-        .map(|t| t.as_second())
+    sitrep_core::parse_moment(text)
 }
 
 fn rfc(t: Timestamp) -> Value {

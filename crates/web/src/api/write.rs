@@ -29,6 +29,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{ApiError, Meta, error, meta, paging, rfc3339};
 use crate::workspace::Staff;
+use crate::workspace::editions::make_edition;
 use crate::workspace::editor::{
     can_edit, can_set_status, start_commentary, validate, write_version,
 };
@@ -765,41 +766,15 @@ pub async fn create_edition(
     let Some(week) = week else {
         return bad(app.i18n.t(caller.lang(), "ws-bad-date"));
     };
-    let now = app.now();
-    let result = async {
-        let number = app
-            .store
-            .desk_editions()
-            .await?
-            .iter()
-            .map(|e| e.number)
-            .max()
-            .unwrap_or(0)
-            + 1;
-        let mut w = app.store.writer().await?;
-        w.edition(
-            &sitrep_store::NewEdition {
-                number,
-                week,
-                email_at: None,
-                web_at: None,
-            },
-            now,
-        )
-        .await?;
-        caller
-            .audit(
-                &mut w,
-                "edition-created",
-                &format!("edition {number}"),
-                input.week_start.trim(),
-                now,
-            )
-            .await?;
-        w.commit().await?;
-        Ok::<_, StoreError>(number)
-    }
-    .await;
+    let result = make_edition(
+        &app,
+        &caller.staff.user,
+        week,
+        input.week_start.trim(),
+        &caller.via(),
+    )
+    .await
+    .map(|(_, number)| number);
     match result {
         Ok(number) => edition_answer(&app, number, StatusCode::CREATED).await,
         Err(e) => store_failed(e),

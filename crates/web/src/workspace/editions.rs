@@ -93,6 +93,49 @@ async fn list(State(app): App, staff: Staff) -> Response {
     list_page(&app, &staff, None, "", StatusCode::OK).await
 }
 
+/// Makes the next edition (numbered after the highest) for a week, with
+/// its audit entry (`via` says how); returns its id and number.
+pub(crate) async fn make_edition(
+    app: &AppState,
+    who: &sitrep_store::User,
+    week: EditionWeek,
+    typed: &str,
+    via: &str,
+) -> Result<(i64, i64), sitrep_store::StoreError> {
+    let now = app.now();
+    let number = app
+        .store
+        .desk_editions()
+        .await?
+        .iter()
+        .map(|e| e.number)
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let mut w = app.store.writer().await?;
+    let id = w
+        .edition(
+            &sitrep_store::NewEdition {
+                number,
+                week,
+                email_at: None,
+                web_at: None,
+            },
+            now,
+        )
+        .await?;
+    w.audit(
+        Some(who),
+        "edition-created",
+        &format!("edition {number}"),
+        &format!("{typed}{via}"),
+        now,
+    )
+    .await?;
+    w.commit().await?;
+    Ok((id, number))
+}
+
 async fn create(State(app): App, Posted(staff, f): Posted) -> Response {
     if let Err(r) = allowed(&app, &staff) {
         return r;
@@ -112,41 +155,9 @@ async fn create(State(app): App, Posted(staff, f): Posted) -> Response {
         )
         .await;
     };
-    let now = app.now();
-    let result = async {
-        let number = app
-            .store
-            .desk_editions()
-            .await?
-            .iter()
-            .map(|e| e.number)
-            .max()
-            .unwrap_or(0)
-            + 1;
-        let mut w = app.store.writer().await?;
-        let id = w
-            .edition(
-                &sitrep_store::NewEdition {
-                    number,
-                    week,
-                    email_at: None,
-                    web_at: None,
-                },
-                now,
-            )
-            .await?;
-        w.audit(
-            Some(&staff.user),
-            "edition-created",
-            &format!("edition {number}"),
-            typed,
-            now,
-        )
-        .await?;
-        w.commit().await?;
-        Ok::<_, sitrep_store::StoreError>(id)
-    }
-    .await;
+    let result = make_edition(&app, &staff.user, week, typed, "")
+        .await
+        .map(|(id, _)| id);
     match result {
         Ok(id) => Redirect::to(&format!("/workspace/editions/{id}")).into_response(),
         Err(e) => error_response(&app, Some(&staff), e.into()).await,

@@ -15,7 +15,7 @@
 mod api;
 mod charts;
 mod delivery;
-mod editions;
+pub(crate) mod editions;
 pub(crate) mod editor;
 mod forecasts;
 mod lists;
