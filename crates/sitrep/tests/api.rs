@@ -239,6 +239,9 @@ fn schemathesis() -> Option<Command> {
 }
 
 #[test]
+// One worker: with two, hypothesis's lambda introspection can race with
+// itself ("AST constructor recursion depth mismatch"), a tool error that is
+// not a finding.
 fn schemathesis_finds_no_failures_against_the_running_binary() {
     let Some(mut st) = schemathesis() else { return };
     let site = BinSite::new();
@@ -248,7 +251,7 @@ fn schemathesis_finds_no_failures_against_the_running_binary() {
     let url = format!("http://127.0.0.1:{}/api/v1/openapi.json", server.port());
     let out = st
         .args(["run", &url])
-        .args(["--max-examples", "25", "--workers", "2", "--seed", "1"])
+        .args(["--max-examples", "25", "--workers", "1", "--seed", "1"])
         .args(["--phases", "coverage,fuzzing", "--max-time", "40"])
         .args(["--generation-database", "none", "--request-timeout", "10"])
         .env("NO_COLOR", "1")
