@@ -73,6 +73,24 @@ async fn the_key_is_required_and_checked() {
         assert_eq!(body["errors"][0]["type"], "UnauthorizedError");
         assert!(!page.body.contains(&key), "the key is not told");
     }
+    // An admin replaces the key: the old one stops, the new one works.
+    let admin = site.login("admin@varesia.example").await;
+    let page = admin.post(&site, "/workspace/api/content-key", &[]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let new = sitrep_web::ghost::content_key(&site.state).await.unwrap();
+    assert_ne!(new, key);
+    let old = site
+        .get(&format!("/ghost/api/content/settings/?key={key}"))
+        .await;
+    assert_eq!(old.status, StatusCode::UNAUTHORIZED);
+    let fresh = site
+        .get(&format!("/ghost/api/content/settings/?key={new}"))
+        .await;
+    assert_eq!(fresh.status, StatusCode::OK);
+    assert!(
+        admin.get(&site, "/workspace/api").await.body.contains(&new),
+        "shown on the page"
+    );
 }
 
 #[tokio::test]

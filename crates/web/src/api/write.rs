@@ -443,6 +443,21 @@ fn subscriber_out(s: &Subscriber) -> SubscriberOut {
     }
 }
 
+/// What a call on one version names: the commentary (which must exist),
+/// a language of the site, and the body, each checked in that order.
+async fn version_call<T>(
+    app: &AppState,
+    path: Result<Path<(i64, String)>, PathRejection>,
+    input: Result<Json<T>, JsonRejection>,
+) -> Result<(DeskCommentary, Lang, T), Response> {
+    let Ok(Path((id, code))) = path else {
+        return Err(bad("the address must name a commentary id and a language"));
+    };
+    let vlang = served_lang(app, &code)?;
+    let c = commentary_of(app, id).await?;
+    Ok((c, vlang, body(input)?))
+}
+
 async fn commentary_of(app: &AppState, id: i64) -> Result<DeskCommentary, Response> {
     app.store
         .desk_commentary(id)
@@ -589,19 +604,8 @@ pub async fn save_version(
     path: Result<Path<(i64, String)>, PathRejection>,
     input: Result<Json<VersionIn>, JsonRejection>,
 ) -> Response {
-    let Ok(Path((id, code))) = path else {
-        return bad("the address must name a commentary id and a language");
-    };
-    let vlang = match served_lang(&app, &code) {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
-    let c = match commentary_of(&app, id).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let input = match body(input) {
-        Ok(v) => v,
+    let (c, vlang, input) = match version_call(&app, path, input).await {
+        Ok(t) => t,
         Err(r) => return r,
     };
     let version = c.version(vlang);
@@ -684,19 +688,8 @@ pub async fn set_status(
     path: Result<Path<(i64, String)>, PathRejection>,
     input: Result<Json<StatusIn>, JsonRejection>,
 ) -> Response {
-    let Ok(Path((id, code))) = path else {
-        return bad("the address must name a commentary id and a language");
-    };
-    let vlang = match served_lang(&app, &code) {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
-    let c = match commentary_of(&app, id).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let input = match body(input) {
-        Ok(v) => v,
+    let (c, vlang, input) = match version_call(&app, path, input).await {
+        Ok(t) => t,
         Err(r) => return r,
     };
     let Some(v) = c.version(vlang) else {
