@@ -70,7 +70,7 @@ async fn the_demo_site_mirrors_with_links_that_resolve_in_the_folder() {
         body: &body,
     };
     let mut w = site.store.writer().await.unwrap();
-    w.save_version(c.id, v.lang, v.revision, &edit, None, common::NOW)
+    w.save_version(c.id, v.lang, v.revision, v.status, &edit, None, common::NOW)
         .await
         .unwrap();
     w.commit().await.unwrap();

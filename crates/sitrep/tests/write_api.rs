@@ -503,3 +503,48 @@ async fn subscribers_are_added_listed_and_erased_with_consent_kept() {
             .is_none()
     );
 }
+
+/// A save judged on a draft does not land on a version published since:
+/// the editor's publication and a translator's late save cannot cross.
+#[tokio::test]
+async fn a_save_allowed_on_a_draft_does_not_land_once_it_is_published() {
+    let site = Site::demo().await;
+    let editor = site.login("editor@varesia.example").await;
+    let token = make_token(&site, &editor, "desk", "editor").await;
+    let (_, c) = call(
+        &site,
+        "POST",
+        "/api/v1/commentaries",
+        &token,
+        json!({"edition": 4, "trend": "economy", "assessment": "improved", "lang": "en",
+               "slug": "race", "title": "Race", "body": "First."}),
+    )
+    .await;
+    let id = c["id"].as_i64().unwrap();
+    let en = sitrep_core::Lang::parse("en").unwrap();
+    // Published after someone loaded it as a draft, at revision 1.
+    let mut w = site.store.writer().await.unwrap();
+    w.set_version_status(id, en, sitrep_core::Status::Published, Some(NOW), NOW)
+        .await
+        .unwrap();
+    w.commit().await.unwrap();
+    let slug = sitrep_core::Slug::parse("race").unwrap();
+    let edit = sitrep_store::VersionEdit {
+        slug: &slug,
+        title: "Race",
+        lead: "",
+        body: "Overwritten?",
+    };
+    let mut w = site.store.writer().await.unwrap();
+    let late = w
+        .save_version(id, en, 1, sitrep_core::Status::Draft, &edit, None, NOW)
+        .await
+        .unwrap();
+    assert!(
+        matches!(late, sitrep_store::SaveOutcome::Conflict { .. }),
+        "{late:?}"
+    );
+    drop(w);
+    let now = site.store.desk_commentary(id).await.unwrap().unwrap();
+    assert_eq!(now.versions[0].body, "First.", "nothing written");
+}

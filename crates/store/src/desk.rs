@@ -309,11 +309,16 @@ impl Writer {
 
     /// Saves new text over revision `base`. If someone saved since, nothing
     /// is written and the current text comes back as a conflict.
+    /// `status` is the state the caller was allowed to edit it in: if it
+    /// has moved on (an editor published it meanwhile), that is a conflict
+    /// too, so nobody changes a text they may no longer touch.
+    #[allow(clippy::too_many_arguments)]
     pub async fn save_version(
         &mut self,
         commentary_id: i64,
         lang: Lang,
         base: i64,
+        status: Status,
         edit: &VersionEdit<'_>,
         user: Option<i64>,
         now: Timestamp,
@@ -321,7 +326,7 @@ impl Writer {
         let done = sqlx::query(
             "UPDATE commentary_versions SET slug = $1, title = $2, lead = $3, body = $4, \
              revision = revision + 1, updated_at = $5, updated_by = $6 \
-             WHERE commentary_id = $7 AND lang = $8 AND revision = $9",
+             WHERE commentary_id = $7 AND lang = $8 AND revision = $9 AND status = $10",
         )
         .bind(edit.slug.as_str())
         .bind(edit.title)
@@ -332,6 +337,7 @@ impl Writer {
         .bind(commentary_id)
         .bind(lang.as_str())
         .bind(base)
+        .bind(status.as_str())
         .execute(self.conn())
         .await
         .map_err(|e| duplicate(e, "slug"))?;

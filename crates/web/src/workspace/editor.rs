@@ -355,10 +355,10 @@ pub(crate) async fn write_version(
 ) -> Result<SaveOutcome, sitrep_store::StoreError> {
     let now = app.now();
     let mut w = app.store.writer().await?;
-    let existing = c.version(vlang).is_some();
+    let existing = c.version(vlang);
     let outcome = match (existing, base) {
-        (true, Some(base)) => {
-            w.save_version(c.id, vlang, base, edit, Some(who.id), now)
+        (Some(v), Some(base)) => {
+            w.save_version(c.id, vlang, base, v.status, edit, Some(who.id), now)
                 .await?
         }
         _ => {
@@ -369,7 +369,7 @@ pub(crate) async fn write_version(
         }
     };
     if let SaveOutcome::Saved { revision } = &outcome {
-        let action = if existing {
+        let action = if existing.is_some() {
             "version-saved"
         } else {
             "translation-started"
@@ -1076,7 +1076,15 @@ async fn restore(
     let result = async {
         let mut w = app.store.writer().await?;
         let outcome = w
-            .save_version(c.id, vlang, v.revision, &edit, Some(staff.user.id), now)
+            .save_version(
+                c.id,
+                vlang,
+                v.revision,
+                v.status,
+                &edit,
+                Some(staff.user.id),
+                now,
+            )
             .await?;
         if let SaveOutcome::Saved { revision } = outcome {
             w.audit(
