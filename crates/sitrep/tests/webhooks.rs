@@ -215,6 +215,13 @@ async fn publications_withdrawals_and_sends_reach_a_signed_webhook() {
 
     // (The clock has moved on: a new session.)
     let admin = site.login("admin@varesia.example").await;
+    for path in [
+        "/workspace/api/webhooks/999999/delete",
+        "/workspace/api/webhooks/x/delete",
+    ] {
+        let page = admin.post(&site, path, &[]).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+    }
     let page = admin.get(&site, "/workspace/api").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(

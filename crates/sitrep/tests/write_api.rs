@@ -112,6 +112,19 @@ async fn tokens_are_shown_once_kept_as_hashes_and_revocable() {
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     let (status, _) = call(&site, "GET", "/api/v1/me", &token, Value::Null).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+    for path in [
+        "/workspace/api/tokens/999999/revoke",
+        "/workspace/api/tokens/abc/revoke",
+    ] {
+        let page = editor.post(&site, path, &[]).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    let page = editor.post(&site, "/workspace/api/content-key", &[]).await;
+    assert_eq!(
+        page.status,
+        StatusCode::FORBIDDEN,
+        "only admins replace the key"
+    );
     let audit = site.store.audit_log(20, 0).await.unwrap();
     assert!(audit.iter().any(|a| a.action == "api-token-revoked"));
 }

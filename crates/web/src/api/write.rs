@@ -31,7 +31,7 @@ use super::{ApiError, Meta, error, meta, paging, rfc3339};
 use crate::workspace::Staff;
 use crate::workspace::editions::make_edition;
 use crate::workspace::editor::{
-    can_edit, can_set_status, start_commentary, validate, write_version,
+    can_edit, can_set_status, start_commentary, validate, write_status, write_version,
 };
 use crate::{AppState, PageError};
 
@@ -707,22 +707,15 @@ pub async fn set_status(
         (Status::Published, Ok(at)) => Some(at.unwrap_or(now)),
         (_, Ok(_)) => None,
     };
-    let done = async {
-        let mut w = app.store.writer().await?;
-        w.set_version_status(c.id, vlang, to, published_at, now)
-            .await?;
-        let detail = published_at.map(rfc3339).unwrap_or_default();
-        caller
-            .audit(
-                &mut w,
-                &format!("status-{}", to.as_str()),
-                &format!("{}/{vlang}", c.id),
-                &detail,
-                now,
-            )
-            .await?;
-        w.commit().await
-    }
+    let done = write_status(
+        &app,
+        &caller.staff.user,
+        c.id,
+        vlang,
+        to,
+        published_at,
+        &caller.via(),
+    )
     .await;
     match done {
         Ok(()) => commentary_answer(&app, c.id, StatusCode::OK).await,

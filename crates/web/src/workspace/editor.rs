@@ -932,27 +932,39 @@ async fn set_status(
         },
         _ => None,
     };
-    let done = async {
-        let mut w = app.store.writer().await?;
-        w.set_version_status(c.id, vlang, to, published_at, now)
-            .await?;
-        let detail = published_at.map(datetime).unwrap_or_default();
-        w.audit(
-            Some(&staff.user),
-            &format!("status-{}", to.as_str()),
-            &format!("{}/{vlang}", c.id),
-            &detail,
-            now,
-        )
-        .await?;
-        w.commit().await
-    }
-    .await;
+    let done = write_status(&app, &staff.user, c.id, vlang, to, published_at, "").await;
     match done {
         Ok(()) => Redirect::to(&format!("/workspace/commentaries/{}/{vlang}?saved=1", c.id))
             .into_response(),
         Err(e) => error_response(&app, Some(&staff), e.into()).await,
     }
+}
+
+/// Moves a version to `to` (published from `published_at`), with the audit
+/// entry (`via` says how, e.g. an API token).
+pub(crate) async fn write_status(
+    app: &AppState,
+    who: &sitrep_store::User,
+    commentary_id: i64,
+    vlang: Lang,
+    to: Status,
+    published_at: Option<Timestamp>,
+    via: &str,
+) -> Result<(), sitrep_store::StoreError> {
+    let now = app.now();
+    let mut w = app.store.writer().await?;
+    w.set_version_status(commentary_id, vlang, to, published_at, now)
+        .await?;
+    let detail = published_at.map(datetime).unwrap_or_default();
+    w.audit(
+        Some(who),
+        &format!("status-{}", to.as_str()),
+        &format!("{commentary_id}/{vlang}"),
+        &format!("{detail}{via}"),
+        now,
+    )
+    .await?;
+    w.commit().await
 }
 
 /// `2026-12-01T09:30` or `2026-12-01T09:30:15` (a datetime-local field) as UTC seconds.
