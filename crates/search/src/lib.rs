@@ -42,7 +42,7 @@ pub use analysis::terms;
 
 /// Written beside the language folders; a different value (another
 /// schema or analyzer) makes the index start over.
-const FORMAT: &str = "sitrep-search 1\n";
+const FORMAT: &str = "sitrep-search 2\n";
 const FORMAT_FILE: &str = "FORMAT";
 /// The one tokenizer name each language index registers.
 const TOKENIZER: &str = "text";
@@ -147,6 +147,9 @@ struct Fields {
     title: Field,
     lead: Field,
     body: Field,
+    /// The analysed words of title, lead and body with their counts
+    /// (`similar` reads them instead of analysing the text again).
+    words: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -168,6 +171,7 @@ fn schema() -> (Schema, Fields) {
         title: b.add_text_field("title", text.clone()),
         lead: b.add_text_field("lead", text.clone()),
         body: b.add_text_field("body", text),
+        words: b.add_text_field("words", tantivy::schema::STORED),
     };
     (b.build(), fields)
 }
@@ -222,6 +226,32 @@ impl LangIndex {
             version: version.unwrap_or(0),
             commentary: commentary.unwrap_or(0),
         })
+    }
+
+    /// The stored word counts of `version`, when it is indexed.
+    fn words(&self, searcher: &Searcher, version: u64) -> Result<Option<BTreeMap<String, usize>>> {
+        let term = Term::from_field_u64(self.fields.version, version);
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let postings = segment
+                .inverted_index(self.fields.version)?
+                .read_postings(&term, IndexRecordOption::Basic)?;
+            let Some(mut postings) = postings else {
+                continue;
+            };
+            let mut doc = tantivy::DocSet::doc(&postings);
+            while doc != tantivy::TERMINATED {
+                if !segment.is_deleted(doc) {
+                    let stored: TantivyDocument = searcher.doc(DocAddress::new(ord as u32, doc))?;
+                    let words = stored
+                        .get_first(self.fields.words)
+                        .and_then(|v| tantivy::schema::Value::as_str(&v))
+                        .map(read_words);
+                    return Ok(words);
+                }
+                doc = tantivy::DocSet::advance(&mut postings);
+            }
+        }
+        Ok(None)
     }
 
     /// The filters every query carries: public by `now`, and the reader's.
@@ -520,6 +550,10 @@ impl Search {
                 doc.add_text(f.title, &d.title);
                 doc.add_text(f.lead, &d.lead);
                 doc.add_text(f.body, &d.body);
+                doc.add_text(
+                    f.words,
+                    write_words(&q_lang_terms(&lang, &d.title, &[&d.lead, &d.body])),
+                );
                 writer.add_document(doc)?;
                 added.push((d.version, d.stamp));
             }
@@ -692,12 +726,18 @@ impl Search {
 
     /// Commentaries most like the given text in one language, public by
     /// `now`, leaving out `commentary` itself; best first.
+    /// The published commentaries most like `commentary`, whose version
+    /// `version` (title `title`, lead and plain-text body `text`) a reader
+    /// is looking at: its words are read from the index when the version
+    /// is there, and `text` is asked for only when it is not.
+    #[allow(clippy::too_many_arguments)]
     pub fn similar(
         &self,
         lang: &str,
         commentary: u64,
+        version: u64,
         title: &str,
-        text: &str,
+        text: impl FnOnce() -> String,
         now: i64,
         limit: usize,
     ) -> Result<Vec<u64>> {
@@ -710,7 +750,11 @@ impl Search {
             return Ok(Vec::new());
         }
         let f = index.fields;
-        let like = like_query(&searcher, f, q_lang_terms(lang, title, text), docs)?;
+        let counts = match index.words(&searcher, version)? {
+            Some(counts) => counts,
+            None => q_lang_terms(lang, title, &[&text()]),
+        };
+        let like = like_query(&searcher, f, counts, docs)?;
         let q = Query {
             lang,
             now,
@@ -742,9 +786,10 @@ impl Search {
 }
 
 /// A text's words (title words count twice) and how often each occurs.
-fn q_lang_terms(lang: &str, title: &str, text: &str) -> BTreeMap<String, usize> {
+fn q_lang_terms(lang: &str, title: &str, text: &[&str]) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
-    for (weight, part) in [(2, title), (1, text)] {
+    let parts = std::iter::once((2, title)).chain(text.iter().map(|t| (1, *t)));
+    for (weight, part) in parts {
         for term in analysis::terms(lang, part) {
             if term.chars().count() >= 3 {
                 *counts.entry(term).or_insert(0) += weight;
@@ -752,6 +797,28 @@ fn q_lang_terms(lang: &str, title: &str, text: &str) -> BTreeMap<String, usize> 
         }
     }
     counts
+}
+
+/// Word counts as the index stores them: `word count` lines.
+fn write_words(counts: &BTreeMap<String, usize>) -> String {
+    let mut out = String::new();
+    for (word, count) in counts {
+        out.push_str(word);
+        out.push(' ');
+        out.push_str(&count.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+fn read_words(stored: &str) -> BTreeMap<String, usize> {
+    stored
+        .lines()
+        .filter_map(|line| {
+            let (word, count) = line.rsplit_once(' ')?;
+            Some((word.to_owned(), count.parse().ok()?))
+        })
+        .collect()
 }
 
 /// "More like this", made here rather than with tantivy's own so that the

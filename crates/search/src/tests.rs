@@ -243,8 +243,9 @@ fn similar_finds_related_content() {
         .similar(
             "en",
             1,
+            1,
             "Grain exports",
-            "Grain exports fell as the harvest failed and prices of grain rose.",
+            || "Grain exports fell as the harvest failed and prices of grain rose.".to_owned(),
             1_000,
             3,
         )

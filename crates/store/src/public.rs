@@ -19,13 +19,20 @@ macro_rules! visible {
 /// The columns of [`VersionRow`], in order.
 macro_rules! version_columns {
     () => {
-        "SELECT c.id, c.edition_id, e.number, e.week_start, e.week_end, c.trend_id, \
-         c.assessment_id, v.lang, v.slug, v.title, v.lead, v.body, \
+        version_columns!("v.body")
+    };
+    ($body:literal) => {
+        concat!(
+            "SELECT c.id, c.edition_id, e.number, e.week_start, e.week_end, c.trend_id, \
+         c.assessment_id, v.lang, v.slug, v.title, v.lead, ",
+            $body,
+            ", \
          CASE WHEN v.published_at > e.web_at THEN v.published_at ELSE e.web_at END, \
-         v.updated_at \
+         v.updated_at, v.id \
          FROM commentary_versions v \
          JOIN commentaries c ON c.id = v.commentary_id \
          JOIN editions e ON e.id = c.edition_id "
+        )
     };
 }
 
@@ -61,6 +68,8 @@ pub struct VersionRow {
     pub published_at: Timestamp,
     /// The last save of the version (may precede its publication).
     pub updated_at: Timestamp,
+    /// The version's own id.
+    pub id: i64,
 }
 
 /// One commentary as the barometer marks it: its week, trend and
@@ -204,6 +213,7 @@ type VersionTuple = (
     String,
     i64,
     i64,
+    i64,
 );
 
 type EditionTuple = (i64, i64, String, String, i64, i64);
@@ -228,6 +238,7 @@ fn version(t: VersionTuple) -> Result<VersionRow> {
         body: t.11,
         published_at: t.12,
         updated_at: t.13,
+        id: t.14,
     })
 }
 
@@ -442,6 +453,42 @@ impl<'a> Public<'a> {
         versions(rows)
     }
 
+    /// Every trend's commentaries with a public version, newest first
+    /// (the order of [`Public::trend_versions`]), as (trend, commentary).
+    pub async fn trend_lists(&self) -> Result<Vec<(i64, i64)>> {
+        Ok(sqlx::query_as::<_, (i64, i64)>(concat!(
+            "SELECT c.trend_id, c.id FROM commentaries c \
+             JOIN editions e ON e.id = c.edition_id \
+             WHERE EXISTS (SELECT 1 FROM commentary_versions v \
+               WHERE v.commentary_id = c.id AND ",
+            visible!(),
+            ") ORDER BY c.trend_id, e.week_start DESC, c.position, c.id"
+        ))
+        .bind(self.now)
+        .fetch_all(self.pool)
+        .await?)
+    }
+
+    /// The first moment after now at which the clock alone changes what
+    /// readers see (a version's or an edition's or a page's publication
+    /// time coming); `None` if only a write can. Everything public read
+    /// at now stays true until then, or until the change generation moves.
+    pub async fn next_reveal(&self) -> Result<Option<Timestamp>> {
+        Ok(sqlx::query_scalar::<_, Option<i64>>(
+            "SELECT MIN(t) FROM (\
+               SELECT published_at AS t FROM commentary_versions \
+                 WHERE status = 'published' AND published_at > $1 \
+               UNION ALL SELECT web_at AS t FROM editions WHERE web_at > $1 \
+               UNION ALL SELECT published_at AS t FROM page_versions \
+                 WHERE status = 'published' AND published_at > $1 \
+               UNION ALL SELECT published_at AS t FROM forecast_sets WHERE published_at > $1\
+             ) AS reveals",
+        )
+        .bind(self.now)
+        .fetch_one(self.pool)
+        .await?)
+    }
+
     /// The commentaries that have a public version with this slug, and that
     /// version's language (a slug is unique per language, not across them).
     pub async fn find_commentary(&self, slug: &str) -> Result<Vec<(i64, Lang)>> {
@@ -501,6 +548,37 @@ impl<'a> Public<'a> {
         versions(rows)
     }
 
+    /// Every public version, by commentary then version id: the whole
+    /// public text at once, for a reader of all of it (the static mirror).
+    pub async fn all_versions(&self) -> Result<Vec<VersionRow>> {
+        let rows = sqlx::query_as::<_, VersionTuple>(concat!(
+            version_columns!(),
+            "WHERE ",
+            visible!(),
+            " ORDER BY c.id, v.id"
+        ))
+        .bind(self.now)
+        .fetch_all(self.pool)
+        .await?;
+        versions(rows)
+    }
+
+    /// (commentary, author) pairs of every commentary with a public
+    /// version, in byline order.
+    pub async fn all_authors(&self) -> Result<Vec<(i64, i64)>> {
+        Ok(sqlx::query_as::<_, (i64, i64)>(concat!(
+            "SELECT ca.commentary_id, ca.author_id FROM commentary_authors ca \
+             WHERE EXISTS (SELECT 1 FROM commentary_versions v \
+             JOIN commentaries c ON c.id = v.commentary_id \
+             JOIN editions e ON e.id = c.edition_id WHERE c.id = ca.commentary_id AND ",
+            visible!(),
+            ") ORDER BY ca.commentary_id, ca.position, ca.author_id"
+        ))
+        .bind(self.now)
+        .fetch_all(self.pool)
+        .await?)
+    }
+
     /// (commentary, author) pairs of the given commentaries, in byline order.
     pub async fn authors_of(&self, commentary_ids: &[i64]) -> Result<Vec<(i64, i64)>> {
         let mut out = Vec::new();
@@ -548,23 +626,36 @@ impl<'a> Public<'a> {
 
     /// The public versions among the given version ids (in id order).
     pub async fn versions_by_id(&self, ids: &[i64]) -> Result<Vec<VersionRow>> {
-        self.versions_in("v.id", ids).await
+        self.versions_in("v.id", ids, version_columns!()).await
     }
 
     /// Every public version of the given commentaries (in id order).
     pub async fn versions_of(&self, commentary_ids: &[i64]) -> Result<Vec<VersionRow>> {
-        self.versions_in("c.id", commentary_ids).await
+        self.versions_in("c.id", commentary_ids, version_columns!())
+            .await
     }
 
-    async fn versions_in(&self, column: &'static str, ids: &[i64]) -> Result<Vec<VersionRow>> {
+    /// [`Public::versions_of`] without their bodies (left empty), for
+    /// lists that show a title and a lead: the same rows at a fraction of
+    /// the bytes.
+    pub async fn cards_of(&self, commentary_ids: &[i64]) -> Result<Vec<VersionRow>> {
+        self.versions_in("c.id", commentary_ids, version_columns!("''"))
+            .await
+    }
+
+    async fn versions_in(
+        &self,
+        column: &'static str,
+        ids: &[i64],
+        columns: &'static str,
+    ) -> Result<Vec<VersionRow>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(crate::IN_LIST) {
             let sql = format!(
-                "{}WHERE {} AND {column} IN ({}) ORDER BY c.id, v.id",
-                version_columns!(),
+                "{columns}WHERE {} AND {column} IN ({}) ORDER BY c.id, v.id",
                 visible!(),
                 crate::id_list(chunk)
             );

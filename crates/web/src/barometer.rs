@@ -438,9 +438,9 @@ pub async fn page(
         let latest = ctx.latest.as_ref().and_then(|e| e.week_start.parse().ok());
         let bounds = period.bounds(latest);
         let marks = app
-            .store
-            .public(now)
-            .marks(bounds.0, bounds.1, None)
+            .memo(now)
+            .await?
+            .marks(&app.store, bounds.0, bounds.1)
             .await?;
         let chart = grid(&ctx, &marks, &Links::public(lang));
         let title = ctx.t("barometer-title");

@@ -18,6 +18,7 @@ mod form;
 pub mod ghost;
 mod headers;
 pub mod media;
+mod memo;
 pub mod mirror;
 pub mod newsletter;
 mod notice;
@@ -81,6 +82,8 @@ pub struct AppState {
     sitemap_urls: std::sync::atomic::AtomicUsize,
     /// The reference lists, kept until the store's change generation moves.
     catalog_cache: std::sync::RwLock<Option<(u64, Arc<sitrep_store::Catalog>)>>,
+    /// What public pages of this moment share (see [`memo`]).
+    memos: memo::Memos,
 }
 
 /// The languages a site publishes in.
@@ -175,6 +178,7 @@ impl AppState {
             css_href: headers::asset_href("site"),
             icon_href: headers::asset_href("icon"),
             catalog_cache: std::sync::RwLock::new(None),
+            memos: memo::Memos::default(),
             search: Arc::new(sitrep_search::Search::open(None)),
             index_lock: tokio::sync::Mutex::new(()),
             sitemap_urls: std::sync::atomic::AtomicUsize::new(discovery::SITEMAP_URLS),
@@ -233,6 +237,15 @@ impl AppState {
             *guard = Some((generation, catalog.clone()));
         }
         Ok(catalog)
+    }
+
+    /// What every public page read at `now` shares: kept while the
+    /// database and the clock leave it true.
+    pub(crate) async fn memo(
+        &self,
+        now: Timestamp,
+    ) -> Result<Arc<memo::Memo>, sitrep_store::StoreError> {
+        self.memos.at(&self.store, now).await
     }
 
     /// The secret that signs links in emails: made once, kept in the

@@ -264,8 +264,8 @@ async fn commentary_page(
     if sitrep_core::Slug::parse(slug).is_err() {
         return Err(PageError::NotFound);
     }
-    let public = app.store.public(now);
-    let found = public.find_commentary(slug).await?;
+    let memo = app.memo(now).await?;
+    let found = memo.find_commentary(&app.store, slug).await?;
     let Some(&(id, _)) = found
         .iter()
         .find(|(_, l)| *l == lang)
@@ -273,7 +273,7 @@ async fn commentary_page(
     else {
         return Err(PageError::NotFound);
     };
-    let versions = public.commentary_versions(id).await?;
+    let versions = memo.commentary_versions(&app.store, id).await?;
     let ctx = Ctx::load(app, lang, now).await?;
     let refs: Vec<_> = versions.iter().collect();
     let Some((shown, fallback)) = ctx.best(&refs, |v| v.lang) else {
@@ -285,8 +285,8 @@ async fn commentary_page(
         return Ok(Redirect::permanent(&urls::commentary(lang, &shown.slug)).into_response());
     }
     let card = ctx.card(shown, fallback, true);
-    let authors: Vec<String> = public
-        .commentary_authors(id)
+    let authors: Vec<String> = memo
+        .commentary_authors(&app.store, id)
         .await?
         .into_iter()
         .filter_map(|a| ctx.catalog.author(a))
@@ -398,19 +398,22 @@ async fn read_more(
     ctx: &Ctx<'_>,
     shown: &sitrep_store::VersionRow,
 ) -> Result<Vec<sitrep_render::view::CommentaryCard>, PageError> {
-    let public = app.store.public(ctx.now);
+    let memo = app.memo(ctx.now).await?;
     let id = shown.commentary_id;
     // The list follows the database, like the rest of the page.
     crate::search::catch_up(app).await;
-    let body = sitrep_render::markdown::to_plain_text(&shown.body);
-    let text = format!("{}\n\n{body}", shown.lead);
+    let text = || {
+        let body = sitrep_render::markdown::to_plain_text(&shown.body);
+        format!("{}\n\n{body}", shown.lead)
+    };
     let similar = app
         .search
         .similar(
             shown.lang.as_str(),
             id as u64,
+            shown.id as u64,
             &shown.title,
-            &text,
+            text,
             ctx.now,
             READ_MORE as usize,
         )
@@ -418,26 +421,32 @@ async fn read_more(
             tracing::warn!(error = %e, "similar commentaries not found");
             Vec::new()
         });
-    let ids: Vec<i64> = similar.iter().map(|c| *c as i64).collect();
-    let mut rows = public.versions_of(&ids).await?;
-    // Best match first, as the index ranked them.
-    rows.sort_by_key(|v| ids.iter().position(|c| *c == v.commentary_id));
+    let mut ids: Vec<i64> = similar.iter().map(|c| *c as i64).collect();
     if ids.len() < READ_MORE as usize {
-        let newest = public
-            .trend_versions(shown.trend_id, READ_MORE, 0, id)
-            .await?;
-        rows.extend(
-            newest
-                .into_iter()
-                .filter(|v| !ids.contains(&v.commentary_id)),
-        );
+        // Topped up with the newest of its trend.
+        let newest = memo.trend(&app.store, shown.trend_id).await?;
+        let more: Vec<i64> = newest
+            .iter()
+            .copied()
+            .filter(|c| *c != id && !ids.contains(c))
+            .take(READ_MORE as usize)
+            .collect();
+        ids.extend(more);
     }
+    let rows = in_order(memo.cards_of(&app.store, &ids).await?, &ids);
     Ok(ctx
         .pick_versions(&rows)
         .into_iter()
         .take(READ_MORE as usize)
         .map(|(v, fb)| ctx.card(v, fb, false))
         .collect())
+}
+
+/// Rows of several commentaries in the order of `ids` (each commentary's
+/// versions keep their own order).
+fn in_order(mut rows: Vec<sitrep_store::VersionRow>, ids: &[i64]) -> Vec<sitrep_store::VersionRow> {
+    rows.sort_by_key(|v| ids.iter().position(|c| *c == v.commentary_id));
+    rows
 }
 
 pub async fn trends(State(app): App, SiteLang(lang): SiteLang) -> Response {
@@ -447,10 +456,11 @@ pub async fn trends(State(app): App, SiteLang(lang): SiteLang) -> Response {
 
 async fn trends_page(app: &AppState, lang: Lang, now: Timestamp) -> Result<Response, PageError> {
     let ctx = Ctx::load(app, lang, now).await?;
-    let public = app.store.public(now);
+    let memo = app.memo(now).await?;
     let mut trends = Vec::new();
     for t in &ctx.catalog.trends {
-        trends.push(ctx.trend_link(t, Some(public.count_trend(t.id).await?)));
+        let count = memo.trend(&app.store, t.id).await?.len() as u64;
+        trends.push(ctx.trend_link(t, Some(count)));
     }
     let chrome = ctx.chrome(
         &ctx.t("trends-title"),
@@ -498,15 +508,20 @@ async fn trend_page(
     let Some(t) = ctx.catalog.trend_by_slug(slug) else {
         return Err(PageError::NotFound);
     };
-    let public = app.store.public(now);
-    let total = public.count_trend(t.id).await?;
+    let memo = app.memo(now).await?;
+    let listed = memo.trend(&app.store, t.id).await?;
+    let total = listed.len() as u64;
     let paging = Paging::new(page, TREND_PER_PAGE, total);
     if paging.is_past_end() {
         return Err(PageError::NotFound);
     }
-    let rows = public
-        .trend_versions(t.id, paging.limit(), paging.offset(), 0)
-        .await?;
+    let shown: Vec<i64> = listed
+        .iter()
+        .copied()
+        .skip(paging.offset().max(0) as usize)
+        .take(paging.limit().max(0) as usize)
+        .collect();
+    let rows = in_order(memo.cards_of(&app.store, &shown).await?, &shown);
     let commentaries = ctx
         .pick_versions(&rows)
         .into_iter()
@@ -516,7 +531,7 @@ async fn trend_page(
     let (chart, period_view) = if paging.page == 1 {
         let latest = ctx.latest.as_ref().and_then(|e| e.week_start.parse().ok());
         let bounds = period.bounds(latest);
-        let marks = public.marks(bounds.0, bounds.1, None).await?;
+        let marks = memo.marks(&app.store, bounds.0, bounds.1).await?;
         let chart =
             crate::barometer::trend_chart(&ctx, t, &marks, &crate::barometer::Links::public(lang));
         let base = urls::trend(lang, slug, 1);

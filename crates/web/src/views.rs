@@ -17,7 +17,7 @@ pub struct Ctx<'a> {
     pub lang: Lang,
     pub catalog: std::sync::Arc<Catalog>,
     pub latest: Option<EditionRow>,
-    pub pages: Vec<PageRow>,
+    pub pages: std::sync::Arc<Vec<PageRow>>,
     /// The moment the page is rendered as of.
     pub now: Timestamp,
     fallbacks: Vec<Lang>,
@@ -37,16 +37,14 @@ pub enum Section<'s> {
 
 impl<'a> Ctx<'a> {
     pub async fn load(app: &'a AppState, lang: Lang, now: Timestamp) -> Result<Ctx<'a>, PageError> {
-        let public = app.store.public(now);
         let catalog = app.catalog().await?;
-        let latest = public.latest_edition().await?;
-        let pages = public.pages(None).await?;
+        let memo = app.memo(now).await?;
         Ok(Ctx {
             app,
             lang,
             catalog,
-            latest,
-            pages,
+            latest: memo.latest.clone(),
+            pages: memo.pages.clone(),
             now,
             fallbacks: app.fallback_order(),
         })
@@ -60,7 +58,7 @@ impl<'a> Ctx<'a> {
             lang,
             catalog: app.catalog().await?,
             latest: None,
-            pages: Vec::new(),
+            pages: Default::default(),
             now,
             fallbacks: app.fallback_order(),
         })
@@ -73,7 +71,7 @@ impl<'a> Ctx<'a> {
             lang,
             catalog: std::sync::Arc::new(Catalog::default()),
             latest: None,
-            pages: Vec::new(),
+            pages: Default::default(),
             now: app.now(),
             fallbacks: app.fallback_order(),
         }
