@@ -181,6 +181,10 @@ struct LangIndex {
     index: Index,
     reader: IndexReader,
     fields: Fields,
+    /// Body document frequencies already looked up, for the searcher
+    /// generation they were read in ("read more" asks for the same words
+    /// page after page).
+    doc_freqs: Mutex<(u64, HashMap<String, u64>)>,
 }
 
 impl LangIndex {
@@ -196,6 +200,7 @@ impl LangIndex {
             index,
             reader,
             fields: schema().1,
+            doc_freqs: Mutex::new((u64::MAX, HashMap::new())),
         })
     }
 
@@ -228,8 +233,9 @@ impl LangIndex {
         })
     }
 
-    /// The stored word counts of `version`, when it is indexed.
-    fn words(&self, searcher: &Searcher, version: u64) -> Result<Option<BTreeMap<String, usize>>> {
+    /// The stored word counts of `version` (see [`write_words`]), when it
+    /// is indexed.
+    fn words(&self, searcher: &Searcher, version: u64) -> Result<Option<String>> {
         let term = Term::from_field_u64(self.fields.version, version);
         for (ord, segment) in searcher.segment_readers().iter().enumerate() {
             let postings = segment
@@ -242,16 +248,73 @@ impl LangIndex {
             while doc != tantivy::TERMINATED {
                 if !segment.is_deleted(doc) {
                     let stored: TantivyDocument = searcher.doc(DocAddress::new(ord as u32, doc))?;
-                    let words = stored
+                    return Ok(stored
                         .get_first(self.fields.words)
                         .and_then(|v| tantivy::schema::Value::as_str(&v))
-                        .map(read_words);
-                    return Ok(words);
+                        .map(str::to_owned));
                 }
                 doc = tantivy::DocSet::advance(&mut postings);
             }
         }
         Ok(None)
+    }
+
+    /// "More like this", made here rather than with tantivy's own so that
+    /// the chosen words do not depend on a hash map's order: the words
+    /// that best tell this text apart (tf·idf), ties broken alphabetically,
+    /// each a `Should` clause weighted by its share.
+    fn like_query<'w>(
+        &self,
+        searcher: &Searcher,
+        counts: impl Iterator<Item = (&'w str, usize)>,
+        docs: u64,
+    ) -> Result<BooleanQuery> {
+        const WORDS: usize = 25;
+        let f = self.fields;
+        let generation = searcher.generation().generation_id();
+        let mut scored = Vec::new();
+        {
+            let mut known = self.doc_freqs.lock().map_err(|_| poisoned())?;
+            if known.0 != generation || known.1.len() > 1_000_000 {
+                *known = (generation, HashMap::new());
+            }
+            for (term, tf) in counts {
+                let df = match known.1.get(term) {
+                    Some(df) => *df,
+                    None => {
+                        let df = searcher.doc_freq(&Term::from_field_text(f.body, term))?;
+                        known.1.insert(term.to_owned(), df);
+                        df
+                    }
+                };
+                // A word only this text has cannot lead anywhere; one many
+                // texts have says little about this one.
+                if df < 2 || df > (docs / 8).max(2) {
+                    continue;
+                }
+                let idf = (docs as f32 / (df as f32 + 1.0)).ln() + 1.0;
+                scored.push((tf as f32 * idf, term));
+            }
+        }
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        scored.truncate(WORDS);
+        let best = scored.first().map_or(1.0, |s| s.0);
+        let clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = scored
+            .into_iter()
+            .flat_map(|(score, term)| {
+                [f.title, f.body].map(|field| {
+                    let q: Box<dyn TantivyQuery> = Box::new(BoostQuery::new(
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(field, term),
+                            IndexRecordOption::WithFreqs,
+                        )),
+                        score / best,
+                    ));
+                    (Occur::Should, q)
+                })
+            })
+            .collect();
+        Ok(BooleanQuery::new(clauses))
     }
 
     /// The filters every query carries: public by `now`, and the reader's.
@@ -750,11 +813,17 @@ impl Search {
             return Ok(Vec::new());
         }
         let f = index.fields;
-        let counts = match index.words(&searcher, version)? {
-            Some(counts) => counts,
-            None => q_lang_terms(lang, title, &[&text()]),
+        let like = match index.words(&searcher, version)? {
+            Some(stored) => index.like_query(&searcher, read_words(&stored), docs)?,
+            None => {
+                let counts = q_lang_terms(lang, title, &[&text()]);
+                index.like_query(
+                    &searcher,
+                    counts.iter().map(|(w, n)| (w.as_str(), *n)),
+                    docs,
+                )?
+            }
         };
-        let like = like_query(&searcher, f, counts, docs)?;
         let q = Query {
             lang,
             now,
@@ -811,57 +880,11 @@ fn write_words(counts: &BTreeMap<String, usize>) -> String {
     out
 }
 
-fn read_words(stored: &str) -> BTreeMap<String, usize> {
-    stored
-        .lines()
-        .filter_map(|line| {
-            let (word, count) = line.rsplit_once(' ')?;
-            Some((word.to_owned(), count.parse().ok()?))
-        })
-        .collect()
-}
-
-/// "More like this", made here rather than with tantivy's own so that the
-/// chosen words do not depend on a hash map's order: the words that best
-/// tell this text apart (tf·idf), ties broken alphabetically, each a
-/// `Should` clause weighted by its share.
-fn like_query(
-    searcher: &Searcher,
-    f: Fields,
-    counts: BTreeMap<String, usize>,
-    docs: u64,
-) -> Result<BooleanQuery> {
-    const WORDS: usize = 40;
-    let mut scored = Vec::new();
-    for (term, tf) in counts {
-        let df = searcher.doc_freq(&Term::from_field_text(f.body, &term))?;
-        // A word only this text has cannot lead anywhere; one most texts
-        // have says nothing about this one.
-        if df < 2 || df > (docs / 3).max(2) {
-            continue;
-        }
-        let idf = (docs as f32 / (df as f32 + 1.0)).ln() + 1.0;
-        scored.push((tf as f32 * idf, term));
-    }
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    scored.truncate(WORDS);
-    let best = scored.first().map_or(1.0, |s| s.0);
-    let clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = scored
-        .into_iter()
-        .flat_map(|(score, term)| {
-            [f.title, f.body].map(|field| {
-                let q: Box<dyn TantivyQuery> = Box::new(BoostQuery::new(
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(field, &term),
-                        IndexRecordOption::WithFreqs,
-                    )),
-                    score / best,
-                ));
-                (Occur::Should, q)
-            })
-        })
-        .collect();
-    Ok(BooleanQuery::new(clauses))
+fn read_words(stored: &str) -> impl Iterator<Item = (&str, usize)> {
+    stored.lines().filter_map(|line| {
+        let (word, count) = line.rsplit_once(' ')?;
+        Some((word, count.parse().ok()?))
+    })
 }
 
 impl Results {

@@ -10,7 +10,7 @@
 //! addresses name their `index.html`, and an address with a query gets a
 //! file of its own (`editions/index--page-2.html`).
 
-use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::collections::{HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -250,50 +250,36 @@ pub async fn write(
         seed(format!("/{lang}/"), &mut queue);
     }
     let mut done = Mirrored::default();
-    let parallel = std::thread::available_parallelism().map_or(2, |n| n.get()) * 2;
+    // Each task renders, rewrites and writes its page; this loop only
+    // keeps the list of addresses.
+    let parallel = std::thread::available_parallelism().map_or(2, |n| n.get()) * 4;
     let mut running = tokio::task::JoinSet::new();
-    let mut written: BTreeMap<String, ()> = BTreeMap::new();
+    let public_url: Arc<str> = app.public_url.clone().into();
+    let root: Arc<Path> = dir.into();
     loop {
         while running.len() < parallel
             && let Some(address) = queue.pop_front()
         {
-            running.spawn(fetch(router.clone(), address));
+            let (router, public_url, root) = (router.clone(), public_url.clone(), root.clone());
+            running.spawn(async move {
+                let fetched = fetch(router, address).await;
+                store(fetched, &public_url, &root)
+            });
         }
         let Some(next) = running.join_next().await else {
             break;
         };
-        let Ok(fetched) = next else { continue };
-        let mut links = Vec::new();
-        match fetched {
-            Fetched::Failed(address, status) => done.broken.push((address, status)),
-            Fetched::Moved(address, to) => {
-                let to = to.strip_prefix(&app.public_url).unwrap_or(&to).to_owned();
-                if to.starts_with('/') && !to.starts_with("//") {
-                    let file = file_for(&address);
-                    let page = moved_page(&file, &file_for(&to));
-                    write_file(dir, &file, page.as_bytes(), &mut done)?;
-                    written.insert(file, ());
-                    links.push(to);
-                }
-            }
-            Fetched::Page(address, bytes, html) => {
-                let file = file_for(&address);
-                if html {
-                    let text = String::from_utf8_lossy(&bytes);
-                    let (page, found) = rewrite(&text, &file);
-                    write_file(dir, &file, page.as_bytes(), &mut done)?;
-                    done.pages += 1;
-                    links = found;
-                } else {
-                    if address.ends_with(".xml") && address.contains("sitemap") {
-                        links = sitemap_locs(&String::from_utf8_lossy(&bytes), &app.public_url);
-                    }
-                    write_file(dir, &file, &bytes, &mut done)?;
-                }
-                written.insert(file, ());
-            }
+        let Ok(stored) = next else { continue };
+        let stored = stored?;
+        if let Some(broken) = stored.broken {
+            done.broken.push(broken);
         }
-        for link in links {
+        if let Some(bytes) = stored.bytes {
+            done.files += 1;
+            done.bytes += bytes;
+        }
+        done.pages += u64::from(stored.page);
+        for link in stored.links {
             // Only what a reader may see: not the workspace, not the APIs.
             if !plain(&link)
                 || link.starts_with("/workspace")
@@ -331,27 +317,68 @@ fn is_ghost_api(address: &str) -> bool {
             .is_some_and(|(_, after)| after.starts_with("ghost/api/"))
 }
 
-fn write_file(
-    dir: &Path,
-    file: &str,
-    bytes: &[u8],
-    done: &mut Mirrored,
-) -> Result<(), MirrorError> {
+/// What one fetched address left in the mirror.
+#[derive(Default)]
+struct Stored {
+    /// The size of the file written, if one was.
+    bytes: Option<u64>,
+    /// Whether it was an HTML page.
+    page: bool,
+    links: Vec<String>,
+    broken: Option<(String, u16)>,
+}
+
+/// Writes what an address answered (a page with its links made relative,
+/// a note for a redirect, any other file as it is) and returns the links
+/// to follow.
+fn store(fetched: Fetched, public_url: &str, dir: &Path) -> Result<Stored, MirrorError> {
+    let mut out = Stored::default();
+    match fetched {
+        Fetched::Failed(address, status) => out.broken = Some((address, status)),
+        Fetched::Moved(address, to) => {
+            let to = to.strip_prefix(public_url).unwrap_or(&to).to_owned();
+            if to.starts_with('/') && !to.starts_with("//") {
+                let file = file_for(&address);
+                let page = moved_page(&file, &file_for(&to));
+                out.bytes = write_file(dir, &file, page.as_bytes())?;
+                out.links.push(to);
+            }
+        }
+        Fetched::Page(address, bytes, html) => {
+            let file = file_for(&address);
+            if html {
+                let text = String::from_utf8_lossy(&bytes);
+                let (page, found) = rewrite(&text, &file);
+                out.bytes = write_file(dir, &file, page.as_bytes())?;
+                out.page = true;
+                out.links = found;
+            } else {
+                if address.ends_with(".xml") && address.contains("sitemap") {
+                    out.links = sitemap_locs(&String::from_utf8_lossy(&bytes), public_url);
+                }
+                out.bytes = write_file(dir, &file, &bytes)?;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Writes `bytes` to `file` under `dir`; returns the size written, or
+/// `None` for a name that would leave the folder.
+fn write_file(dir: &Path, file: &str, bytes: &[u8]) -> Result<Option<u64>, MirrorError> {
     let relative = Path::new(file);
     if !relative
         .components()
         .all(|c| matches!(c, std::path::Component::Normal(_)))
     {
-        return Ok(());
+        return Ok(None);
     }
     let path = dir.join(relative);
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
     std::fs::write(&path, bytes)?;
-    done.files += 1;
-    done.bytes += bytes.len() as u64;
-    Ok(())
+    Ok(Some(bytes.len() as u64))
 }
 
 #[cfg(test)]
