@@ -238,18 +238,22 @@ fn html_formatter(
 ) -> Result<(), Error> {
     match value.as_str() {
         Some(s) if !value.is_safe() && *state.auto_escape() == minijinja::AutoEscape::Html => {
-            let mut escaped = String::with_capacity(s.len() + 16);
-            for c in s.chars() {
-                match c {
-                    '&' => escaped.push_str("&amp;"),
-                    '<' => escaped.push_str("&lt;"),
-                    '>' => escaped.push_str("&gt;"),
-                    '"' => escaped.push_str("&quot;"),
-                    '\'' => escaped.push_str("&#39;"),
-                    c => escaped.push(c),
-                }
+            // Straight into the output: runs of plain text, then an entity.
+            let mut plain = 0;
+            for (i, b) in s.bytes().enumerate() {
+                let entity = match b {
+                    b'&' => "&amp;",
+                    b'<' => "&lt;",
+                    b'>' => "&gt;",
+                    b'"' => "&quot;",
+                    b'\'' => "&#39;",
+                    _ => continue,
+                };
+                out.write_str(&s[plain..i])?;
+                out.write_str(entity)?;
+                plain = i + 1;
             }
-            out.write_str(&escaped).map_err(Error::from)
+            out.write_str(&s[plain..]).map_err(Error::from)
         }
         _ => minijinja::escape_formatter(out, state, value),
     }

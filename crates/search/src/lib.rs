@@ -288,8 +288,9 @@ impl LangIndex {
                     }
                 };
                 // A word only this text has cannot lead anywhere; one many
-                // texts have says little about this one.
-                if df < 2 || df > (docs / 8).max(2) {
+                // texts have says little about this one, and reading its
+                // long list of documents is most of the query's cost.
+                if df < 2 || df > (docs / 20).max(8) {
                     continue;
                 }
                 let idf = (docs as f32 / (df as f32 + 1.0)).ln() + 1.0;

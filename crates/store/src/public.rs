@@ -391,10 +391,11 @@ impl<'a> Public<'a> {
     }
 
     /// Every public version of every commentary in an edition, in the
-    /// edition's order.
+    /// edition's order, without their bodies (left empty: the edition's
+    /// pages and answers list cards).
     pub async fn edition_versions(&self, edition_id: i64) -> Result<Vec<VersionRow>> {
         let rows = sqlx::query_as::<_, VersionTuple>(concat!(
-            version_columns!(),
+            version_columns!("''"),
             "WHERE ",
             visible!(),
             " AND c.edition_id = $2 ORDER BY c.position, c.id, v.id"
