@@ -98,24 +98,29 @@ pub fn file_for(address: &str) -> String {
 
 /// The relative address of file `to` from a page at file `from`.
 pub fn relative(from: &str, to: &str) -> String {
-    let from_dir: Vec<&str> = from.split('/').collect::<Vec<_>>();
-    let from_dir = &from_dir[..from_dir.len() - 1];
-    let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from_dir
-        .iter()
-        .zip(&to_parts)
-        .take_while(|(a, b)| a == b)
-        .count();
-    let mut out = String::new();
-    for _ in common..from_dir.len() {
+    // The folder of `from`, with its final slash.
+    let from_dir = from.rfind('/').map_or("", |i| &from[..=i]);
+    // The whole folders both start with.
+    let mut common = 0;
+    for (i, (a, b)) in from_dir.bytes().zip(to.bytes()).enumerate() {
+        if a != b {
+            break;
+        }
+        if a == b'/' {
+            common = i + 1;
+        }
+    }
+    let ups = from_dir[common..].matches('/').count();
+    let rest = &to[common..];
+    if ups == 0 && rest.is_empty() {
+        return to.rsplit('/').next().unwrap_or_default().to_owned();
+    }
+    let mut out = String::with_capacity(ups * 3 + rest.len());
+    for _ in 0..ups {
         out.push_str("../");
     }
-    out.push_str(&to_parts[common..].join("/"));
-    if out.is_empty() {
-        to_parts.last().copied().unwrap_or_default().to_owned()
-    } else {
-        out
-    }
+    out.push_str(rest);
+    out
 }
 
 /// Rewrites the site-internal `href`, `src` and `action` addresses of an
@@ -280,14 +285,6 @@ pub async fn write(
         }
         done.pages += u64::from(stored.page);
         for link in stored.links {
-            // Only what a reader may see: not the workspace, not the APIs.
-            if !plain(&link)
-                || link.starts_with("/workspace")
-                || link.starts_with("/api/")
-                || is_ghost_api(&link)
-            {
-                continue;
-            }
             if seen.insert(link.clone()) {
                 queue.push_back(link);
             }
@@ -360,6 +357,16 @@ fn store(fetched: Fetched, public_url: &str, dir: &Path) -> Result<Stored, Mirro
             }
         }
     }
+    // Only what a reader may see: not the workspace, not the APIs; each
+    // address once (a card links its commentary twice).
+    out.links.retain(|link| {
+        plain(link)
+            && !link.starts_with("/workspace")
+            && !link.starts_with("/api/")
+            && !is_ghost_api(link)
+    });
+    let mut once = HashSet::new();
+    out.links.retain(|link| once.insert(link.clone()));
     Ok(out)
 }
 
