@@ -440,6 +440,15 @@ mod tests {
         );
         assert_eq!(relative("index.html", "be/index.html"), "be/index.html");
         assert_eq!(relative("be/a/index.html", "be/a/index.html"), "index.html");
+        // A folder whose name starts like another's is not shared.
+        assert_eq!(
+            relative("be/trends/index.html", "be/trends-old/index.html"),
+            "../trends-old/index.html"
+        );
+        assert_eq!(
+            relative("be/trends-old/x/index.html", "be/trends/index.html"),
+            "../../trends/index.html"
+        );
         let (html, found) = rewrite(
             r#"<a href="/be/editions/?page=2&amp;x=1#top">x</a><img src="/media/ab.png"><a href="//cdn">y</a><a href="https://e.org/">z</a>"#,
             "be/trends/index.html",
