@@ -238,22 +238,7 @@ fn html_formatter(
 ) -> Result<(), Error> {
     match value.as_str() {
         Some(s) if !value.is_safe() && *state.auto_escape() == minijinja::AutoEscape::Html => {
-            // Straight into the output: runs of plain text, then an entity.
-            let mut plain = 0;
-            for (i, b) in s.bytes().enumerate() {
-                let entity = match b {
-                    b'&' => "&amp;",
-                    b'<' => "&lt;",
-                    b'>' => "&gt;",
-                    b'"' => "&quot;",
-                    b'\'' => "&#39;",
-                    _ => continue,
-                };
-                out.write_str(&s[plain..i])?;
-                out.write_str(entity)?;
-                plain = i + 1;
-            }
-            out.write_str(&s[plain..]).map_err(Error::from)
+            markdown::escape_into(out, s).map_err(Error::from)
         }
         _ => minijinja::escape_formatter(out, state, value),
     }

@@ -117,16 +117,46 @@ fn escape_id(name: &str) -> String {
 /// Text made safe inside HTML or XML, in element content and in quoted
 /// attributes alike.
 pub fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
+    let mut out = String::with_capacity(s.len() + 16);
+    // Writing to a String cannot fail.
+    let _ = escape_into(&mut out, s);
+    out
+}
+
+/// [`escape`], written straight into `out`: runs of plain text, then an
+/// entity (templates use it for every value they print).
+pub fn escape_into(out: &mut impl std::fmt::Write, s: &str) -> std::fmt::Result {
+    let mut plain = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.write_str(&s[plain..i])?;
+        out.write_str(entity)?;
+        plain = i + 1;
+    }
+    out.write_str(&s[plain..])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escape_leaves_only_entities_for_markup_characters() {
+        assert_eq!(
+            escape(r#"«Ціны» <b>&amp; "x" 'y'>"#),
+            "«Ціны» &lt;b&gt;&amp;amp; &quot;x&quot; &#39;y&#39;&gt;"
+        );
+        assert_eq!(escape("без знакаў"), "без знакаў");
+        assert_eq!(escape(""), "");
+        assert_eq!(escape("<"), "&lt;");
+    }
 
     #[test]
     fn footnotes_and_tables_render() {

@@ -359,14 +359,14 @@ fn store(fetched: Fetched, public_url: &str, dir: &Path) -> Result<Stored, Mirro
     }
     // Only what a reader may see: not the workspace, not the APIs; each
     // address once (a card links its commentary twice).
+    let mut once = HashSet::new();
     out.links.retain(|link| {
         plain(link)
             && !link.starts_with("/workspace")
             && !link.starts_with("/api/")
             && !is_ghost_api(link)
+            && once.insert(link.clone())
     });
-    let mut once = HashSet::new();
-    out.links.retain(|link| once.insert(link.clone()));
     Ok(out)
 }
 
