@@ -13,6 +13,8 @@
 #   RUNS          timed runs of each (default 3; the best counts)
 #   SKIP_BUILD=1  use the existing target/release/sitrep, do not run cargo
 #   KEEP_WORK=1   keep the temporary folder
+#   SITE          an existing data folder to mirror instead of generating one
+#   JSON_OUT      also write the figures as JSON to this file
 #
 # Prints one table and writes it to bench/results/mirror-DATE.md.
 
@@ -45,9 +47,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-say "generating a site of $COMMENTARIES commentaries in three languages"
-"$SITREP" demo --data "$WORK/data" --no-serve --scale "$COMMENTARIES" >/dev/null
-"$SITREP" export --data "$WORK/data" "$WORK/export" >/dev/null
+if [[ -n ${SITE:-} ]]; then
+    [[ -f $SITE/sitrep.db ]] || die "SITE=$SITE holds no sitrep.db"
+    DATA=$SITE
+else
+    DATA=$WORK/data
+    say "generating a site of $COMMENTARIES commentaries in three languages"
+    "$SITREP" demo --data "$DATA" --no-serve --scale "$COMMENTARIES" >/dev/null
+fi
+"$SITREP" export --data "$DATA" "$WORK/export" >/dev/null
 
 say "writing the same versions as a Hugo site"
 python3 - "$WORK/export" "$WORK/hugo" <<'PY'
@@ -126,7 +134,10 @@ time_it() {
 
 # A serving node keeps its search index ("Read more" reads it); build it
 # here so that the runs time the mirror, not a first indexing.
-INDEX_TIME=$(time_it "$SITREP" reindex --data "$WORK/data")
+INDEX_TIME="-"
+if [[ -z ${SITE:-} || ! -d $DATA/index ]]; then
+    INDEX_TIME=$(time_it "$SITREP" reindex --data "$DATA")
+fi
 
 say "timing sitrep mirror and hugo, $RUNS runs each, alternating"
 # Every run writes into a folder of its own and nothing is deleted until
@@ -135,7 +146,7 @@ say "timing sitrep mirror and hugo, $RUNS runs each, alternating"
 SITREP_TIMES=()
 HUGO_TIMES=()
 for i in $(seq 1 "$RUNS"); do
-    SITREP_TIMES+=("$(time_it "$SITREP" mirror --data "$WORK/data" "$WORK/mirror-$i")")
+    SITREP_TIMES+=("$(time_it "$SITREP" mirror --data "$DATA" "$WORK/mirror-$i")")
     rm -rf "$WORK/hugo/resources"
     HUGO_TIMES+=("$(time_it hugo --quiet --source "$WORK/hugo" --destination "$WORK/hugo-public-$i")")
 done
@@ -170,3 +181,7 @@ RESULT=$ROOT/bench/results/mirror-$(date +%Y%m%d-%H%M%S).md
 } >"$RESULT"
 echo
 echo "written to $RESULT"
+if [[ -n ${JSON_OUT:-} ]]; then
+    printf '{"sitrep_s": %s, "hugo_s": %s, "ratio": %s, "versions": %s, "runs": %s}\n' \
+        "$S" "$H" "$RATIO" "$VERSIONS" "$RUNS" >"$JSON_OUT"
+fi

@@ -494,3 +494,20 @@ CPU_MODEL=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/n
     echo "one message, taken from a one-reader sample send of each mode."
 } >"$OUT"
 say "Results written to ${OUT#"$ROOT"/}"
+if [[ -n ${JSON_OUT:-} ]]; then
+    printf '%s\n' "${ROWS[@]}" | python3 -c '
+import json, sys
+ref = float(sys.argv[1])
+rows = [line.rstrip("\n").split("\t") for line in sys.stdin if line.strip()]
+def num(v):
+    try:
+        return float(v)
+    except ValueError:
+        return None
+out = {"subscribers": int(sys.argv[2]), "connections": int(sys.argv[3]), "reference_rate": round(ref),
+       "runs": [{"mode": r[0], "messages": num(r[1]), "seconds": num(r[2]), "rate": num(r[3]),
+                 "percent_of_reference": round(100 * float(r[3]) / ref, 1), "peak_rss_mb": num(r[4])}
+                for r in rows]}
+json.dump(out, open(sys.argv[4], "w"), indent=1)
+' "$REF_RATE" "$SUBSCRIBERS" "$CONNECTIONS" "$JSON_OUT"
+fi

@@ -14,21 +14,22 @@
 #                 latency run always uses one
 #   SKIP_BUILD=1  use the existing target/release/sitrep, do not run cargo
 #   KEEP_WORK=1   keep the temporary folder (data, logs, wrk output)
+#   SITE          an existing data folder to search instead of generating one
+#   JSON_OUT      also write the figures as JSON to this file
 #
 # Prints one table and writes it to bench/results/search-DATE.md.
 
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 COMMENTARIES=${COMMENTARIES:-10000}
 DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-16}
 SKIP_BUILD=${SKIP_BUILD:-0}
 KEEP_WORK=${KEEP_WORK:-0}
 
-say() { printf '==> %s\n' "$*"; }
-die() { printf 'error: %s\n' "$*" >&2; exit 1; }
-is_count() { [[ $1 =~ ^[1-9][0-9]*$ ]]; }
 is_count "$COMMENTARIES" || die "COMMENTARIES must be a positive whole number, not '$COMMENTARIES'"
 is_count "$DURATION" || die "DURATION must be a whole number of seconds, not '$DURATION'"
 is_count "$CONNECTIONS" || die "CONNECTIONS must be a positive whole number, not '$CONNECTIONS'"
@@ -39,12 +40,7 @@ for t in wrk nginx curl python3; do
 done
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
-SITREP=$ROOT/target/release/sitrep
-if [[ $SKIP_BUILD != 1 ]]; then
-    say "building the release binary"
-    (cd "$ROOT" && cargo build --release --locked -p sitrep)
-fi
-[[ -x $SITREP ]] || die "$SITREP is missing (build it, or unset SKIP_BUILD)"
+release_binary
 
 WORK=$(mktemp -d /tmp/sitrep-search-bench.XXXXXX)
 # nginx's workers (nobody, when started as root) read the saved page.
@@ -58,32 +54,38 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-ms() { python3 -c 'import sys,time; print(f"{time.time():.3f}")'; }
 
-DATA=$WORK/data
-say "generating $COMMENTARIES commentaries in three languages"
-t0=$(ms)
-SITREP_LOG=warn "$SITREP" demo --data "$DATA" --scale "$COMMENTARIES" --no-serve >"$WORK/demo.log"
-t1=$(ms)
-GENERATE_S=$(python3 -c "print(f'{$t1-$t0:.1f}')")
-VERSIONS=$(grep -o '[0-9]* language versions' "$WORK/demo.log" | grep -o '^[0-9]*')
+if [[ -n ${SITE:-} ]]; then
+    [[ -f $SITE/sitrep.db ]] || die "SITE=$SITE holds no sitrep.db"
+    DATA=$SITE
+    GENERATE_S="-"
+    VERSIONS=$(versions_in "$DATA")
+else
+    DATA=$WORK/data
+    say "generating $COMMENTARIES commentaries in three languages"
+    t0=$(ms)
+    SITREP_LOG=warn "$SITREP" demo --data "$DATA" --scale "$COMMENTARIES" --no-serve >"$WORK/demo.log"
+    t1=$(ms)
+    GENERATE_S=$(python3 -c "print(f'{$t1-$t0:.1f}')")
+    VERSIONS=$(grep -o '[0-9]* language versions' "$WORK/demo.log" | grep -o '^[0-9]*')
+fi
 
-say "building the search index"
-t0=$(ms)
-SITREP_LOG=warn "$SITREP" reindex --data "$DATA" >"$WORK/reindex.log"
-t1=$(ms)
-INDEX_S=$(python3 -c "print(f'{$t1-$t0:.1f}')")
+INDEX_S="-"
+if [[ -z ${SITE:-} || ! -d $DATA/index ]]; then
+    say "building the search index"
+    t0=$(ms)
+    SITREP_LOG=warn "$SITREP" reindex --data "$DATA" >"$WORK/reindex.log"
+    t1=$(ms)
+    INDEX_S=$(python3 -c "print(f'{$t1-$t0:.1f}')")
+fi
 INDEX_MB=$(du -sm "$DATA/index" | cut -f1)
 
 PORT=$(free_port)
-SITREP_LOG=warn "$SITREP" serve --data "$DATA" --listen "127.0.0.1:$PORT" >"$WORK/serve.log" 2>&1 &
+# Without the response cache: a fixed set of queries would otherwise
+# measure the cache (bench/pages.sh does that), not the search.
+SITREP_LOG=warn SITREP_PAGE_CACHE_MB=0 "$SITREP" serve --data "$DATA" --listen "127.0.0.1:$PORT" >"$WORK/serve.log" 2>&1 &
 SERVER=$!
-for _ in $(seq 1 100); do
-    curl -sf -o /dev/null "http://127.0.0.1:$PORT/be/" && break
-    sleep 0.2
-done
-curl -sf -o /dev/null "http://127.0.0.1:$PORT/be/" || die "sitrep serve did not start: $(cat "$WORK/serve.log")"
+wait_for "http://127.0.0.1:$PORT/be/" "$WORK/serve.log"
 
 # The fixed queries: single words in other forms than the text's, two
 # words, a phrase, a filter, a rare word and one that matches nothing.
@@ -119,24 +121,7 @@ hits_for() {
     echo "$total"
 }
 
-# wrk's latency percentiles in ms: prints "p50 p99 rps".
-measure() {
-    local url=$1 conns=$2 script=${3:-}
-    local args=(-t1 -c"$conns" -d"${DURATION}s" --latency)
-    [[ -n $script ]] && args+=(-s "$script")
-    wrk "${args[@]}" "$url" >"$WORK/wrk.out" 2>&1 || die "wrk failed: $(cat "$WORK/wrk.out")"
-    grep -q 'Non-2xx' "$WORK/wrk.out" && die "errors under load: $(cat "$WORK/wrk.out")"
-    python3 - "$WORK/wrk.out" <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-def ms(v):
-    n, unit = re.match(r"([\d.]+)(us|ms|s)", v).groups()
-    return float(n) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-p = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", text, re.M))
-rps = re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)
-print(f"{ms(p['50']):.2f} {ms(p['99']):.2f} {float(rps):.0f}")
-PY
-}
+measure() { wrk_measure "$1" "$2" "$DURATION" "${3:-}"; }
 
 # The reference: nginx serving a saved results page of the same size.
 STATIC=$WORK/static
@@ -167,12 +152,14 @@ read -r NG1_P50 NG1_P99 NG1_RPS < <(measure "http://127.0.0.1:$NPORT/page.html" 
 read -r NGC_P50 NGC_P99 NGC_RPS < <(measure "http://127.0.0.1:$NPORT/page.html" "$CONNECTIONS")
 
 ROWS=""
+JSON_ROWS=""
 for lang in be ru en; do
     script=$(lua_for "$lang")
     answered=$(hits_for "$lang")
     read -r P50 P99 RPS < <(measure "http://127.0.0.1:$PORT" 1 "$script")
     read -r CP50 CP99 CRPS < <(measure "http://127.0.0.1:$PORT" "$CONNECTIONS" "$script")
     ROWS+="| $lang | $answered/12 | $P50 | $P99 | $CP50 | $CP99 | $CRPS |"$'\n'
+    JSON_ROWS+="\"$lang\": {\"answered\": $answered, \"p50_ms\": $P50, \"p99_ms\": $P99, \"loaded_p50_ms\": $CP50, \"loaded_p99_ms\": $CP99, \"loaded_rps\": $CRPS},"
 done
 
 RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER/status")
@@ -196,3 +183,7 @@ mkdir -p "$ROOT/bench/results"
     echo "Target: p99 under 10 ms (one connection)."
 } | tee "$OUT"
 echo "written to $OUT"
+if [[ -n ${JSON_OUT:-} ]]; then
+    python3 -c 'import json, sys; json.dump(json.loads(sys.argv[1]), open(sys.argv[2], "w"), indent=1)' \
+        "{${JSON_ROWS} \"nginx\": {\"p50_ms\": $NG1_P50, \"p99_ms\": $NG1_P99, \"loaded_rps\": $NGC_RPS}, \"connections\": $CONNECTIONS, \"peak_rss_mb\": $((RSS_KB / 1024))}" "$JSON_OUT"
+fi

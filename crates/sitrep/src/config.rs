@@ -34,6 +34,9 @@ pub struct FileConfig {
     pub smtp_rate: Option<f64>,
     /// This node's search index folder (default: `index` in the data folder).
     pub index: Option<PathBuf>,
+    /// Megabytes of rendered pages a node keeps in memory (default 64; 0
+    /// renders every request).
+    pub page_cache_mb: Option<u64>,
 }
 
 /// Flags shared by every subcommand that works on a site.
@@ -84,6 +87,8 @@ pub struct Config {
     pub smtp_rate: Option<f64>,
     /// This node's own search index (each node keeps one; never shared).
     pub index: PathBuf,
+    /// Bytes of rendered responses the node keeps (0: none).
+    pub page_cache_bytes: u64,
 }
 
 pub const DEFAULT_DATA: &str = "./sitrep-data";
@@ -201,7 +206,18 @@ impl Config {
             .map(PathBuf::from)
             .or(file.index)
             .unwrap_or_else(|| data.join("index"));
+        let page_cache_mb = match env("SITREP_PAGE_CACHE_MB") {
+            Some(v) => Some(v.parse::<u64>().with_context(|| {
+                format!("SITREP_PAGE_CACHE_MB={v:?} is not a whole number of megabytes")
+            })?),
+            None => file.page_cache_mb,
+        }
+        .unwrap_or(sitrep_web::PAGE_CACHE_BYTES >> 20);
+        if page_cache_mb > 1 << 20 {
+            bail!("`page_cache_mb` must be at most 1048576 (a terabyte), not {page_cache_mb}");
+        }
         Ok(Config {
+            page_cache_bytes: page_cache_mb << 20,
             index,
             data,
             database_url,

@@ -92,7 +92,8 @@ pub fn state(store: Store, config: &Config, clock: Clock) -> anyhow::Result<Arc<
             clock,
             mail,
         )?
-        .with_search_index(&config.index),
+        .with_search_index(&config.index)
+        .with_page_cache(config.page_cache_bytes),
     );
     Ok(state)
 }

@@ -10,18 +10,6 @@ const EDITOR: &str = "editor@varesia.example";
 const AUTHOR: &str = "author@varesia.example";
 const TRANSLATOR: &str = "translator@varesia.example";
 
-/// The commentary that has a version with this slug, in any state.
-async fn id_of(site: &Site, slug: &str) -> i64 {
-    site.store
-        .desk_commentaries(None)
-        .await
-        .unwrap()
-        .iter()
-        .find(|c| c.versions.iter().any(|v| v.slug == slug))
-        .map(|c| c.id)
-        .unwrap_or_else(|| panic!("no commentary {slug}"))
-}
-
 async fn revision(site: &Site, id: i64, lang: &str) -> String {
     let c = site.store.desk_commentary(id).await.unwrap().unwrap();
     c.version(sitrep_core::Lang::parse(lang).unwrap())
@@ -140,7 +128,7 @@ async fn logins_are_throttled_per_account_and_per_address() {
 async fn forms_without_the_token_or_from_another_site_are_refused() {
     let site = Site::demo().await;
     let staff = site.login(EDITOR).await;
-    let id = id_of(&site, "the-central-bank-buys-time").await;
+    let id = site.commentary_id("the-central-bank-buys-time").await;
     let path = format!("/workspace/commentaries/{id}/en/status");
     for (headers, csrf) in [
         (vec![("cookie", staff.cookie.as_str())], ""),
@@ -351,8 +339,12 @@ async fn every_route_allows_exactly_the_roles_it_should() {
         None,
     ] {
         let site = Site::demo().await;
-        let bank = id_of(&site, "the-central-bank-buys-time").await.to_string();
-        let fuel = id_of(&site, "zamarozhanyya-tseny-pustyya-zaprauki")
+        let bank = site
+            .commentary_id("the-central-bank-buys-time")
+            .await
+            .to_string();
+        let fuel = site
+            .commentary_id("zamarozhanyya-tseny-pustyya-zaprauki")
             .await
             .to_string();
         let staff = match who {
@@ -488,7 +480,7 @@ async fn an_author_writes_a_draft_and_submits_it_but_cannot_publish() {
         .next()
         .unwrap()
         .to_owned();
-    let id = id_of(&site, "novy-tekst").await;
+    let id = site.commentary_id("novy-tekst").await;
     // Their own draft: editable, with a preview rendered like the public page.
     let page = author
         .post(
@@ -583,7 +575,7 @@ async fn an_author_writes_a_draft_and_submits_it_but_cannot_publish() {
 #[tokio::test]
 async fn a_save_on_an_old_revision_is_a_conflict_and_both_texts_are_shown() {
     let site = Site::demo().await;
-    let id = id_of(&site, "the-central-bank-buys-time").await;
+    let id = site.commentary_id("the-central-bank-buys-time").await;
     let path = format!("/workspace/commentaries/{id}/en");
     let anna = site.login(EDITOR).await;
     let boris = site.login(ADMIN).await;
@@ -634,7 +626,9 @@ async fn a_save_on_an_old_revision_is_a_conflict_and_both_texts_are_shown() {
 #[tokio::test]
 async fn a_translation_sits_beside_its_source_and_is_flagged_when_the_source_changes() {
     let site = Site::demo().await;
-    let id = id_of(&site, "zamarozhanyya-tseny-pustyya-zaprauki").await;
+    let id = site
+        .commentary_id("zamarozhanyya-tseny-pustyya-zaprauki")
+        .await;
     let translator = site.login(TRANSLATOR).await;
     let page = translator
         .get(&site, &format!("/workspace/commentaries/{id}/en"))
@@ -725,7 +719,9 @@ async fn a_translation_sits_beside_its_source_and_is_flagged_when_the_source_cha
 #[tokio::test]
 async fn scheduled_publication_follows_the_clock_on_the_public_site() {
     let site = Site::demo().await;
-    let id = id_of(&site, "the-army-gets-a-public-order-mandate").await;
+    let id = site
+        .commentary_id("the-army-gets-a-public-order-mandate")
+        .await;
     let editor = site.login(EDITOR).await;
     let path = format!("/workspace/commentaries/{id}/en/status");
     // Tomorrow 09:00 UTC, from NOW (2026-11-28 12:00).
@@ -773,7 +769,7 @@ async fn scheduled_publication_follows_the_clock_on_the_public_site() {
 async fn bad_input_gets_a_clear_answer_and_keeps_what_was_typed() {
     let site = Site::demo().await;
     let editor = site.login(EDITOR).await;
-    let id = id_of(&site, "the-central-bank-buys-time").await;
+    let id = site.commentary_id("the-central-bank-buys-time").await;
     let path = format!("/workspace/commentaries/{id}/en");
     let huge = "x".repeat(200_001);
     let cases: Vec<(&str, &str, &str, &str)> = vec![
@@ -863,7 +859,7 @@ async fn bad_input_gets_a_clear_answer_and_keeps_what_was_typed() {
 async fn script_typed_into_the_workspace_never_runs_anywhere() {
     let site = Site::demo().await;
     let editor = site.login(EDITOR).await;
-    let id = id_of(&site, "the-central-bank-buys-time").await;
+    let id = site.commentary_id("the-central-bank-buys-time").await;
     let path = format!("/workspace/commentaries/{id}/en");
     let payload = "<script>alert(1)</script><img src=x onerror=alert(2)>\"><svg onload=alert(3)>";
     let page = editor
@@ -1011,7 +1007,10 @@ async fn an_editor_builds_the_edition_orders_it_and_sets_its_web_time() {
     assert!(page.body.contains("someday"), "typed value kept");
 
     // Reorder edition 2: the economy piece first; the public page follows.
-    let bank = id_of(&site, "the-central-bank-buys-time").await.to_string();
+    let bank = site
+        .commentary_id("the-central-bank-buys-time")
+        .await
+        .to_string();
     let public_order = |body: &str| {
         body.find("the-central-bank-buys-time").unwrap()
             < body.find("stas-takes-the-keys-to-the-regions").unwrap()
@@ -1061,7 +1060,7 @@ async fn an_editor_builds_the_edition_orders_it_and_sets_its_web_time() {
 async fn an_editor_moves_a_commentary_to_another_trend() {
     let site = Site::demo().await;
     let editor = site.login(EDITOR).await;
-    let bank = id_of(&site, "the-central-bank-buys-time").await;
+    let bank = site.commentary_id("the-central-bank-buys-time").await;
     let catalog = site.store.catalog().await.unwrap();
     let society = catalog.trend_by_slug("society").unwrap().id.to_string();
     let c = site.store.desk_commentary(bank).await.unwrap().unwrap();
@@ -1119,7 +1118,7 @@ async fn an_editor_moves_a_commentary_to_another_trend() {
 async fn history_shows_what_changed_and_restores_an_old_revision() {
     let site = Site::demo().await;
     let editor = site.login(EDITOR).await;
-    let id = id_of(&site, "the-central-bank-buys-time").await;
+    let id = site.commentary_id("the-central-bank-buys-time").await;
     let path = format!("/workspace/commentaries/{id}/en");
     let save = |base: &'static str, body: &'static str| {
         vec![
@@ -1308,7 +1307,7 @@ async fn an_admin_can_require_a_second_factor_for_all_staff() {
         "{}",
         account.body
     );
-    let id = id_of(&site, "the-central-bank-buys-time").await;
+    let id = site.commentary_id("the-central-bank-buys-time").await;
     let page = translator
         .post(
             &site,

@@ -5,8 +5,10 @@
 //! on PostgreSQL by `LISTEN`/`NOTIFY` on [`CHANNEL`] (the notification is
 //! sent inside the writing transaction, so it arrives only if the write
 //! commits); on SQLite, where several processes can share one file (a
-//! server and an import run, say), by watching `PRAGMA data_version`.
-//! No other service is involved.
+//! server and an import run, say), by polling the `content_version`
+//! counter that the same transactions move. Bookkeeping commits
+//! ([`crate::Writer::commit_bookkeeping`]) and writes outside a `Writer`
+//! do neither. No other service is involved.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -93,7 +95,7 @@ async fn watch_sqlite(url: &str, changes: &Changes) {
             conn = sqlx::AnyConnection::connect(url).await.ok();
         }
         if let Some(c) = conn.as_mut() {
-            match sqlx::query_scalar::<_, i64>("PRAGMA data_version")
+            match sqlx::query_scalar::<_, i64>("SELECT n FROM content_version")
                 .fetch_one(c)
                 .await
             {

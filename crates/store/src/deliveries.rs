@@ -150,7 +150,7 @@ impl Store {
             .bind(send_id)
             .execute(w.conn())
             .await?;
-        w.commit().await?;
+        w.commit_bookkeeping().await?;
         Ok(Some(send_id))
     }
 

@@ -42,6 +42,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0011_requests.sql"),
     ),
     (12, "api", include_str!("../migrations/0012_api.sql")),
+    (
+        13,
+        "content_version",
+        include_str!("../migrations/0013_content_version.sql"),
+    ),
 ];
 
 /// The schema version this build writes: its newest migration.

@@ -386,7 +386,7 @@ impl Store {
     ) -> Result<()> {
         let mut w = self.writer().await?;
         w.audit(who, action, subject, detail, now).await?;
-        w.commit().await
+        w.commit_bookkeeping().await
     }
 
     /// The newest audit entries first.

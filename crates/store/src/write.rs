@@ -54,15 +54,30 @@ impl Writer {
 
     /// Commits, and tells every node that content changed.
     pub async fn commit(mut self) -> Result<()> {
-        if self.backend == Backend::Postgres {
-            // Delivered to listeners only if, and when, the transaction commits.
-            sqlx::query("SELECT pg_notify($1, '')")
-                .bind(crate::CHANNEL)
-                .execute(&mut *self.tx)
-                .await?;
+        // Both are seen only if, and when, the transaction commits.
+        match self.backend {
+            Backend::Postgres => {
+                sqlx::query("SELECT pg_notify($1, '')")
+                    .bind(crate::CHANNEL)
+                    .execute(&mut *self.tx)
+                    .await?;
+            }
+            Backend::Sqlite => {
+                sqlx::query("UPDATE content_version SET n = n + 1")
+                    .execute(&mut *self.tx)
+                    .await?;
+            }
         }
         self.tx.commit().await?;
         self.changes.bump();
+        Ok(())
+    }
+
+    /// Commits rows no public page shows (subscribers, requests, sends, the
+    /// audit log, tokens) without telling any node that content changed, so
+    /// their caches stay. Content written here would be served stale.
+    pub async fn commit_bookkeeping(self) -> Result<()> {
+        self.tx.commit().await?;
         Ok(())
     }
 

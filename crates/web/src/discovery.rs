@@ -189,6 +189,7 @@ async fn respond(
                 ),
                 (header::CACHE_CONTROL, "public, max-age=300".to_owned()),
             ],
+            axum::Extension(crate::cache::Keep),
             body,
         )
             .into_response(),
@@ -456,6 +457,7 @@ fn xml(body: String) -> Response {
             (header::CONTENT_TYPE, "application/xml; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=300"),
         ],
+        axum::Extension(crate::cache::Keep),
         body,
     )
         .into_response()

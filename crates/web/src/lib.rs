@@ -11,6 +11,7 @@
 
 pub mod api;
 mod barometer;
+pub mod cache;
 mod discovery;
 mod error;
 mod forecasts;
@@ -84,7 +85,12 @@ pub struct AppState {
     catalog_cache: std::sync::RwLock<Option<(u64, Arc<sitrep_store::Catalog>)>>,
     /// What public pages of this moment share (see [`memo`]).
     memos: memo::Memos,
+    /// Rendered public responses (see [`cache`]).
+    pub pages: cache::PageCache,
 }
+
+/// The default size of a node's response cache.
+pub const PAGE_CACHE_BYTES: u64 = 64 << 20;
 
 /// The languages a site publishes in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,6 +185,7 @@ impl AppState {
             icon_href: headers::asset_href("icon"),
             catalog_cache: std::sync::RwLock::new(None),
             memos: memo::Memos::default(),
+            pages: cache::PageCache::new(PAGE_CACHE_BYTES),
             search: Arc::new(sitrep_search::Search::open(None)),
             index_lock: tokio::sync::Mutex::new(()),
             sitemap_urls: std::sync::atomic::AtomicUsize::new(discovery::SITEMAP_URLS),
@@ -198,6 +205,12 @@ impl AppState {
         self
     }
 
+    /// Keeps up to `bytes` of rendered responses (0: none).
+    pub fn with_page_cache(mut self, bytes: u64) -> AppState {
+        self.pages = cache::PageCache::new(bytes);
+        self
+    }
+
     /// How many addresses one sitemap file holds.
     pub fn sitemap_urls(&self) -> usize {
         self.sitemap_urls
@@ -209,6 +222,7 @@ impl AppState {
     pub fn set_sitemap_urls(&self, n: usize) {
         self.sitemap_urls
             .store(n, std::sync::atomic::Ordering::Relaxed);
+        self.pages.clear();
     }
 
     /// Trends, assessments, authors and site texts: from this node's cache
@@ -347,6 +361,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(api::router())
         .merge(ghost::routes())
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            cache::layer,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             headers::remember_language,

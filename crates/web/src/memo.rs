@@ -76,6 +76,21 @@ impl Everything {
 }
 
 impl Memo {
+    /// The change generation it was read under.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The moment it was read.
+    pub fn from(&self) -> Timestamp {
+        self.from
+    }
+
+    /// The next scheduled publication after it was read, if any.
+    pub fn until(&self) -> Option<Timestamp> {
+        self.until
+    }
+
     /// Whether this memo is what a read at `now` under `generation` gives.
     fn holds(&self, generation: u64, now: Timestamp) -> bool {
         self.generation == generation && self.from <= now && self.until.is_none_or(|u| now < u)

@@ -728,6 +728,7 @@ pub(crate) fn html(body: String) -> Result<Response, PageError> {
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=60"),
         ],
+        axum::Extension(crate::cache::Keep),
         body,
     )
         .into_response())

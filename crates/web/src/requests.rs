@@ -228,7 +228,7 @@ pub async fn submit(State(app): App, SiteLang(lang): SiteLang, req: Request) -> 
     let stored = async {
         let mut w = app.store.writer().await?;
         let id = w.add_request(&new, now).await?;
-        w.commit().await?;
+        w.commit_bookkeeping().await?;
         Ok::<_, sitrep_store::StoreError>(id)
     }
     .await;

@@ -196,7 +196,7 @@ async fn sign_up(
         None => {
             let mut w = app.store.writer().await?;
             let id = w.add_subscriber(email, chosen, &consent, now).await?;
-            w.commit().await?;
+            w.commit_bookkeeping().await?;
             (id, true)
         }
         Some(s) => match s.status {
@@ -206,7 +206,7 @@ async fn sign_up(
                     .await?;
                 w.set_subscriber(s.id, SubscriberStatus::Pending, None, now)
                     .await?;
-                w.commit().await?;
+                w.commit_bookkeeping().await?;
                 (s.id, true)
             }
             SubscriberStatus::Active | SubscriberStatus::Paused => (s.id, false),
@@ -319,7 +319,7 @@ pub async fn confirm(
             let mut w = app.store.writer().await?;
             w.set_subscriber(s.id, SubscriberStatus::Active, None, now)
                 .await?;
-            w.commit().await
+            w.commit_bookkeeping().await
         }
         .await;
         if let Err(e) = done {
@@ -421,7 +421,7 @@ pub async fn manage_save(State(app): App, SiteLang(lang): SiteLang, body: Bytes)
             now,
         )
         .await?;
-        w.commit().await
+        w.commit_bookkeeping().await
     }
     .await;
     if let Err(e) = done {
@@ -456,7 +456,7 @@ pub async fn one_click(
             w.set_subscriber(s.id, SubscriberStatus::Unsubscribed, None, now)
                 .await?;
         }
-        w.commit().await
+        w.commit_bookkeeping().await
     }
     .await;
     match done {

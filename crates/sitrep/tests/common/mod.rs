@@ -204,6 +204,18 @@ impl Site {
         }
     }
 
+    /// A commentary's id by the slug of any of its versions, public or not.
+    pub async fn commentary_id(&self, slug: &str) -> i64 {
+        self.store
+            .desk_commentaries(None)
+            .await
+            .expect("the desk's list")
+            .iter()
+            .find(|c| c.versions.iter().any(|v| v.slug == slug))
+            .map(|c| c.id)
+            .unwrap_or_else(|| panic!("no commentary {slug}"))
+    }
+
     pub fn data_dir(&self) -> PathBuf {
         self.config.data.clone()
     }

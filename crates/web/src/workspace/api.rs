@@ -146,7 +146,7 @@ async fn make(State(app): App, Posted(staff, f): Posted) -> Response {
             now,
         )
         .await?;
-        w.commit().await
+        w.commit_bookkeeping().await
     }
     .await;
     match result {
@@ -186,7 +186,7 @@ async fn revoke(
             )
             .await?;
         }
-        w.commit().await
+        w.commit_bookkeeping().await
     }
     .await;
     super::written(&app, &staff, result, "/workspace/api").await

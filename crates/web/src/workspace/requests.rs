@@ -354,7 +354,7 @@ async fn save(
             w.add_request_event(r.id, Some(staff.user.id), "assign", &name, now)
                 .await?;
         }
-        w.commit().await
+        w.commit_bookkeeping().await
     }
     .await;
     // The analyst hears of it (unless they assigned it to themselves).
@@ -440,7 +440,7 @@ async fn note(
         let mut w = app.store.writer().await?;
         w.add_request_event(r.id, Some(staff.user.id), "note", body.trim(), now)
             .await?;
-        w.commit().await
+        w.commit_bookkeeping().await
     }
     .await;
     written(
@@ -505,7 +505,7 @@ async fn reply(
             w.add_request_event(r.id, Some(staff.user.id), "state", "answered", now)
                 .await?;
         }
-        w.commit().await
+        w.commit_bookkeeping().await
     }
     .await;
     written(
@@ -543,7 +543,7 @@ async fn erase(
             now,
         )
         .await?;
-        w.commit().await
+        w.commit_bookkeeping().await
     }
     .await;
     let lang = staff.user.ui_lang;

@@ -325,7 +325,7 @@ async fn add(State(app): App, Posted(staff, f): Posted) -> Response {
             .await?;
         w.audit(Some(&staff.user), "subscriber-added", email, note, now)
             .await?;
-        w.commit().await
+        w.commit_bookkeeping().await
     }
     .await;
     match result {
@@ -434,7 +434,7 @@ async fn erase(
             now,
         )
         .await?;
-        w.commit().await?;
+        w.commit_bookkeeping().await?;
         Ok::<_, sitrep_store::StoreError>(erased)
     }
     .await;
@@ -600,7 +600,7 @@ pub async fn import_csv(
     for chunk in rows.chunks(1000) {
         let mut w = app.store.writer().await?;
         added += w.import_subscribers(chunk, now).await?;
-        w.commit().await?;
+        w.commit_bookkeeping().await?;
     }
     let mut w = app.store.writer().await?;
     w.audit(
@@ -615,7 +615,7 @@ pub async fn import_csv(
         now,
     )
     .await?;
-    w.commit().await?;
+    w.commit_bookkeeping().await?;
     summary.added = added;
     summary.already += rows.len() as u64 - added;
     Ok(summary)

@@ -1,0 +1,423 @@
+//! The node's cache of rendered public responses.
+//!
+//! A public page is a function of the database and the clock (see
+//! [`crate::memo`]). A response whose handler marks it [`Keep`] is kept,
+//! keyed by its path and query, together with its gzip and brotli forms
+//! (made once, when it is kept) and a strong ETag computed from its bytes.
+//! It is served from here while the memo it was rendered under still holds:
+//! the store's change generation has not moved (on this node, or on any
+//! other through the database's notifications) and the clock has not
+//! reached the next scheduled publication nor the next UTC midnight
+//! (forecast pages call a statement "due" by the date). So a publish, an
+//! unpublish or a scheduled piece coming out is seen by the next request.
+//!
+//! The hit path asks nothing of the database: one atomic load for the
+//! generation, the clock, one lookup, a clone of prepared headers. A
+//! conditional request whose `If-None-Match` names the entry's tag is
+//! answered 304 without rendering. Concurrent misses on one address wait
+//! for a single render (a publish empties the cache, and the readers of
+//! the home page then wait for one render instead of making sixty-four).
+//!
+//! Requests of the static mirror, HEAD requests that miss, anything but
+//! GET and HEAD, and responses without [`Keep`] pass through untouched.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+use sitrep_core::Timestamp;
+
+use crate::AppState;
+
+/// Marks a response that may be kept: it depends on nothing but its
+/// address, the database and the clock (no cookie, no reader's header).
+#[derive(Clone, Copy, Debug)]
+pub struct Keep;
+
+/// The largest body kept (a sitemap file of 40,000 addresses is ~4 MB).
+const MAX_BODY: usize = 8 << 20;
+/// Bodies smaller than this are not compressed.
+const MIN_COMPRESS: usize = 256;
+/// brotli's quality: 11 costs tens of milliseconds a page for 3% less.
+const BROTLI_QUALITY: u32 = 6;
+/// Estimated size of an entry, for the cache's table.
+const TYPICAL_ENTRY: u64 = 24 << 10;
+
+/// The response cache of one node.
+pub struct PageCache {
+    entries: Option<quick_cache::sync::Cache<String, Arc<Entry>, Weight>>,
+    /// The generation the cache was last emptied for.
+    emptied_for: AtomicU64,
+}
+
+#[derive(Clone)]
+struct Weight;
+
+impl quick_cache::Weighter<String, Arc<Entry>> for Weight {
+    fn weight(&self, key: &String, entry: &Arc<Entry>) -> u64 {
+        (key.len() + entry.size() + 512) as u64
+    }
+}
+
+/// One kept response in every form it is served in.
+struct Entry {
+    generation: u64,
+    from: Timestamp,
+    until: Timestamp,
+    status: StatusCode,
+    /// The tag's hash, without quotes or suffix.
+    tag: String,
+    identity: Form,
+    gzip: Option<Form>,
+    brotli: Option<Form>,
+}
+
+/// A body and the headers it is sent with.
+struct Form {
+    body: Bytes,
+    headers: HeaderMap,
+}
+
+/// What a reader's `Accept-Encoding` lets us send.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Coding {
+    Identity,
+    Gzip,
+    Brotli,
+}
+
+impl PageCache {
+    /// A cache holding up to `bytes` of responses; 0 keeps nothing.
+    pub fn new(bytes: u64) -> PageCache {
+        let entries = (bytes > 0).then(|| {
+            quick_cache::sync::Cache::with_weighter(
+                (bytes / TYPICAL_ENTRY).max(16) as usize,
+                bytes,
+                Weight,
+            )
+        });
+        PageCache {
+            entries,
+            emptied_for: AtomicU64::new(0),
+        }
+    }
+
+    /// Forgets every kept response (after a change of how pages are made).
+    pub fn clear(&self) {
+        if let Some(c) = &self.entries {
+            c.clear();
+        }
+    }
+
+    /// Entries and their summed weight, for tests and the log.
+    pub fn usage(&self) -> (usize, u64) {
+        self.entries
+            .as_ref()
+            .map(|c| (c.len(), c.weight()))
+            .unwrap_or_default()
+    }
+}
+
+impl Entry {
+    fn size(&self) -> usize {
+        [
+            Some(&self.identity),
+            self.gzip.as_ref(),
+            self.brotli.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|f| f.body.len() + f.headers.len() * 64)
+        .sum()
+    }
+
+    fn holds(&self, generation: u64, now: Timestamp) -> bool {
+        self.generation == generation && self.from <= now && now < self.until
+    }
+
+    fn form(&self, coding: Coding) -> &Form {
+        let form = match coding {
+            Coding::Brotli => self.brotli.as_ref(),
+            Coding::Gzip => self.gzip.as_ref(),
+            Coding::Identity => None,
+        };
+        form.unwrap_or(&self.identity)
+    }
+
+    /// Whether `If-None-Match` names one of this entry's tags (the weak
+    /// comparison RFC 9110 asks of GET).
+    fn matches(&self, if_none_match: &HeaderValue) -> bool {
+        let Ok(list) = if_none_match.to_str() else {
+            return false;
+        };
+        list.split(',').map(str::trim).any(|t| {
+            if t == "*" {
+                return true;
+            }
+            let t = t.strip_prefix("W/").unwrap_or(t);
+            t.strip_prefix('"')
+                .and_then(|t| t.strip_prefix(self.tag.as_str()))
+                .is_some_and(|rest| matches!(rest, "\"" | "-gz\"" | "-br\""))
+        })
+    }
+
+    fn respond(&self, coding: Coding, req_headers: &HeaderMap) -> Response {
+        let form = self.form(coding);
+        if let Some(inm) = req_headers.get(header::IF_NONE_MATCH)
+            && self.matches(inm)
+        {
+            let mut headers = HeaderMap::with_capacity(4);
+            for name in [header::ETAG, header::VARY, header::CACHE_CONTROL] {
+                if let Some(v) = form.headers.get(&name) {
+                    headers.insert(name, v.clone());
+                }
+            }
+            return (StatusCode::NOT_MODIFIED, headers).into_response();
+        }
+        let mut res = Response::new(Body::from(form.body.clone()));
+        *res.status_mut() = self.status;
+        *res.headers_mut() = form.headers.clone();
+        res
+    }
+}
+
+/// Serves kept responses and keeps new ones.
+pub async fn layer(State(app): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    let Some(entries) = app.pages.entries.as_ref() else {
+        return next.run(req).await;
+    };
+    let method = req.method();
+    if (method != Method::GET && method != Method::HEAD) || crate::mirror::active() {
+        return next.run(req).await;
+    }
+    let generation = app.store.changes().generation();
+    if app.pages.emptied_for.swap(generation, Ordering::AcqRel) != generation {
+        entries.clear();
+    }
+    let now = app.now();
+    let coding = Coding::accepted(req.headers());
+    let Some(key) = req.uri().path_and_query().map(|p| p.as_str()) else {
+        return next.run(req).await;
+    };
+    if method == Method::HEAD {
+        return match entries.get(key) {
+            Some(entry) if entry.holds(generation, now) => entry.respond(coding, req.headers()),
+            _ => next.run(req).await,
+        };
+    }
+    let key = key.to_owned();
+    // A kept entry may be stale (rendered before a change that came while
+    // it was made); it is dropped and the address asked again, a few times
+    // at most while content keeps changing.
+    for _ in 0..3 {
+        match entries.get_value_or_guard_async(key.as_str()).await {
+            Ok(entry) if entry.holds(generation, now) => {
+                return entry.respond(coding, req.headers());
+            }
+            Ok(_) => {
+                entries.remove(key.as_str());
+            }
+            Err(guard) => {
+                // The stamp is read before rendering, so a change during
+                // the render leaves the entry stale, never wrongly fresh.
+                let memo = match app.memo(now).await {
+                    Ok(memo) => memo,
+                    Err(_) => return next.run(req).await,
+                };
+                let until = memo
+                    .until()
+                    .map_or(next_midnight(now), |u| u.min(next_midnight(now)));
+                let headers = req.headers().clone();
+                let res = next.run(req).await;
+                if res.status() != StatusCode::OK || res.extensions().get::<Keep>().is_none() {
+                    return res;
+                }
+                let (parts, body) = res.into_parts();
+                let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
+                    return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+                };
+                let entry = Arc::new(Entry::make(
+                    memo.generation(),
+                    memo.from(),
+                    until,
+                    parts.status,
+                    parts.headers,
+                    body,
+                ));
+                let _ = guard.insert(entry.clone());
+                return entry.respond(coding, &headers);
+            }
+        }
+    }
+    next.run(req).await
+}
+
+impl Entry {
+    fn make(
+        generation: u64,
+        from: Timestamp,
+        until: Timestamp,
+        status: StatusCode,
+        mut headers: HeaderMap,
+        body: Bytes,
+    ) -> Entry {
+        let digest = Sha256::digest(&body);
+        let tag = digest[..16]
+            .iter()
+            .fold(String::with_capacity(32), |mut s, b| {
+                let _ = write!(s, "{b:02x}");
+                s
+            });
+        headers.remove(header::SET_COOKIE);
+        headers.remove(header::CONTENT_LENGTH);
+        headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+        let form = |suffix: &str, coding: Option<&'static str>, body: Bytes| {
+            let mut headers = headers.clone();
+            if let Ok(v) = HeaderValue::from_str(&format!("\"{tag}{suffix}\"")) {
+                headers.insert(header::ETAG, v);
+            }
+            if let Some(coding) = coding {
+                headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+            }
+            Form { body, headers }
+        };
+        let (gzip, brotli) = if body.len() >= MIN_COMPRESS {
+            (
+                gzip(&body).map(|b| form("-gz", Some("gzip"), b)),
+                brotli(&body).map(|b| form("-br", Some("br"), b)),
+            )
+        } else {
+            (None, None)
+        };
+        Entry {
+            generation,
+            from,
+            until,
+            status,
+            identity: form("", None, body),
+            gzip,
+            brotli,
+            tag,
+        }
+    }
+}
+
+fn gzip(body: &[u8]) -> Option<Bytes> {
+    let mut enc = flate2::write::GzEncoder::new(
+        Vec::with_capacity(body.len() / 3),
+        flate2::Compression::default(),
+    );
+    enc.write_all(body).ok()?;
+    enc.finish().ok().map(Bytes::from)
+}
+
+fn brotli(body: &[u8]) -> Option<Bytes> {
+    let mut out = Vec::with_capacity(body.len() / 3);
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: BROTLI_QUALITY as i32,
+        size_hint: body.len(),
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &body[..], &mut out, &params).ok()?;
+    Some(Bytes::from(out))
+}
+
+/// The first second of the next UTC day.
+fn next_midnight(now: Timestamp) -> Timestamp {
+    (now.div_euclid(86_400) + 1) * 86_400
+}
+
+impl Coding {
+    /// The best coding `Accept-Encoding` allows: brotli, then gzip.
+    fn accepted(headers: &HeaderMap) -> Coding {
+        let mut best = Coding::Identity;
+        for value in headers.get_all(header::ACCEPT_ENCODING) {
+            let Ok(value) = value.to_str() else { continue };
+            for item in value.split(',') {
+                let mut parts = item.split(';');
+                let name = parts.next().unwrap_or("").trim();
+                let refused = parts.any(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.trim().parse::<f32>().ok())
+                        .is_some_and(|q| q <= 0.0)
+                });
+                if refused {
+                    continue;
+                }
+                if name.eq_ignore_ascii_case("br") {
+                    best = Coding::Brotli;
+                } else if name.eq_ignore_ascii_case("gzip") && best == Coding::Identity {
+                    best = Coding::Gzip;
+                }
+            }
+        }
+        best
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(v: &str) -> Coding {
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(v).unwrap());
+        Coding::accepted(&h)
+    }
+
+    #[test]
+    fn codings_follow_accept_encoding_and_its_refusals() {
+        assert_eq!(Coding::accepted(&HeaderMap::new()), Coding::Identity);
+        assert_eq!(accept("gzip, deflate"), Coding::Gzip);
+        assert_eq!(accept("gzip, deflate, br, zstd"), Coding::Brotli);
+        assert_eq!(accept("br;q=0, gzip;q=0.5"), Coding::Gzip);
+        assert_eq!(accept("GZIP"), Coding::Gzip);
+        assert_eq!(accept("gzip;q=0"), Coding::Identity);
+        assert_eq!(accept("identity, *;q=0"), Coding::Identity);
+        assert_eq!(accept("x-gzip-not, ;;;, q=1"), Coding::Identity);
+    }
+
+    #[test]
+    fn an_entry_answers_each_coding_with_its_own_tag_and_its_bytes() {
+        let body = Bytes::from("<p>Прывітанне, свет</p>".repeat(100));
+        let mut headers = HeaderMap::new();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
+        let e = Entry::make(3, 10, 20, StatusCode::OK, headers, body.clone());
+        assert!(e.holds(3, 10) && e.holds(3, 19));
+        assert!(!e.holds(4, 10) && !e.holds(3, 20) && !e.holds(3, 9));
+        let tags: Vec<_> = [Coding::Identity, Coding::Gzip, Coding::Brotli]
+            .iter()
+            .map(|c| e.form(*c).headers[header::ETAG].clone())
+            .collect();
+        assert_eq!(tags[0].to_str().unwrap(), format!("\"{}\"", e.tag));
+        assert_ne!(tags[0], tags[1]);
+        assert_ne!(tags[1], tags[2]);
+        let mut unzipped = String::new();
+        std::io::Read::read_to_string(
+            &mut flate2::read::GzDecoder::new(&e.gzip.as_ref().unwrap().body[..]),
+            &mut unzipped,
+        )
+        .unwrap();
+        assert_eq!(unzipped.as_bytes(), &body[..]);
+        let mut unbrotli = Vec::new();
+        brotli::BrotliDecompress(&mut &e.brotli.as_ref().unwrap().body[..], &mut unbrotli).unwrap();
+        assert_eq!(unbrotli, &body[..]);
+        for t in &tags {
+            assert!(e.matches(t));
+        }
+        assert!(e.matches(&HeaderValue::from_static("\"x\", W/\"nope\", *")));
+        assert!(!e.matches(&HeaderValue::from_static("\"nope\"")));
+        let almost = HeaderValue::from_str(&format!("\"{}-zz\"", e.tag)).unwrap();
+        assert!(!e.matches(&almost));
+        assert_eq!(next_midnight(86_400 * 3 + 5), 86_400 * 4);
+        assert_eq!(next_midnight(86_400 * 3), 86_400 * 4);
+    }
+}
