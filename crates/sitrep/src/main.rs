@@ -3,7 +3,11 @@ use std::io::{Read, Write};
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use sitrep::config::{Config, ServeArgs, SiteArgs};
-use tokio::net::TcpListener;
+
+/// mimalloc: under load the runtime's threads free each other's memory,
+/// and glibc's allocator then waits on its arenas' locks.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// sitrep: a weekly multilingual briefing site and newsletter in one binary.
 #[derive(Parser)]
@@ -1047,12 +1051,13 @@ async fn dkim(command: DkimCommand) -> anyhow::Result<()> {
 }
 
 async fn run(config: &Config, store: sitrep_store::Store, what: &str) -> anyhow::Result<()> {
-    let listener = TcpListener::bind(config.listen).await.with_context(|| {
-        format!(
-            "cannot listen on {} (is another program using it? try --listen 127.0.0.1:8081)",
-            config.listen
-        )
-    })?;
+    let listener =
+        sitrep::Listeners::bind(config.listen, sitrep::serving_threads()).with_context(|| {
+            format!(
+                "cannot listen on {} (is another program using it? try --listen 127.0.0.1:8081)",
+                config.listen
+            )
+        })?;
     let addr = listener.local_addr()?;
     // Links in emails must be absolute: without a configured public
     // address, the one this server listens on is the best there is.

@@ -18,6 +18,9 @@
 //! for a single render (a publish empties the cache, and the readers of
 //! the home page then wait for one render instead of making sixty-four).
 //!
+//! It runs before routing and every other layer, and keeps responses with
+//! the headers those layers added (the security headers), all but the
+//! language cookie, which it adds itself for a reader who lacks it.
 //! Requests of the static mirror, HEAD requests that miss, anything but
 //! GET and HEAD, and responses without [`Keep`] pass through untouched.
 
@@ -27,9 +30,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use std::convert::Infallible;
+use std::task::Poll;
+
+use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use sitrep_core::Timestamp;
@@ -74,6 +79,9 @@ struct Entry {
     status: StatusCode,
     /// The tag's hash, without quotes or suffix.
     tag: String,
+    /// The language cookie a reader who lacks it is given with the page
+    /// (as `headers::remember_language` does), and its language code.
+    cookie: Option<(sitrep_core::Lang, HeaderValue)>,
     identity: Form,
     gzip: Option<Form>,
     brotli: Option<Form>,
@@ -168,7 +176,9 @@ impl Entry {
         })
     }
 
-    fn respond(&self, coding: Coding, req_headers: &HeaderMap) -> Response {
+    /// The response to a request with these headers; `head`: without the
+    /// body (its length still said).
+    fn respond(&self, coding: Coding, req_headers: &HeaderMap, head: bool) -> Response {
         let form = self.form(coding);
         if let Some(inm) = req_headers.get(header::IF_NONE_MATCH)
             && self.matches(inm)
@@ -181,45 +191,118 @@ impl Entry {
             }
             return (StatusCode::NOT_MODIFIED, headers).into_response();
         }
-        let mut res = Response::new(Body::from(form.body.clone()));
+        let body = if head {
+            Body::empty()
+        } else {
+            Body::from(form.body.clone())
+        };
+        let mut res = Response::new(body);
         *res.status_mut() = self.status;
         *res.headers_mut() = form.headers.clone();
+        if head {
+            res.headers_mut()
+                .insert(header::CONTENT_LENGTH, HeaderValue::from(form.body.len()));
+        }
+        if let Some((lang, cookie)) = &self.cookie
+            && crate::pages::cookie_lang(req_headers).as_deref() != Some(lang.as_str())
+        {
+            res.headers_mut().append(header::SET_COOKIE, cookie.clone());
+        }
         res
     }
 }
 
-/// Serves kept responses and keeps new ones.
-pub async fn layer(State(app): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+/// Wraps the site's router: answers from kept responses, and keeps new
+/// ones. The hit path runs inside `call`, with no task or routing.
+#[derive(Clone)]
+pub struct Cached {
+    app: Arc<AppState>,
+    inner: axum::Router,
+}
+
+type Answer = std::pin::Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+impl Cached {
+    pub fn new(app: Arc<AppState>, inner: axum::Router) -> Cached {
+        Cached { app, inner }
+    }
+
+    /// A live entry's answer, if there is one.
+    fn hit(&self, req: &Request) -> Option<Response> {
+        let entries = self.app.pages.entries.as_ref()?;
+        let method = req.method();
+        if (method != Method::GET && method != Method::HEAD)
+            || req
+                .extensions()
+                .get::<crate::mirror::MirrorRequest>()
+                .is_some()
+        {
+            return None;
+        }
+        let generation = self.app.store.changes().generation();
+        // A plain load first: the swap writes a line every core shares.
+        let emptied = &self.app.pages.emptied_for;
+        if emptied.load(Ordering::Acquire) != generation
+            && emptied.swap(generation, Ordering::AcqRel) != generation
+        {
+            entries.clear();
+            return None;
+        }
+        let entry = entries.get(req.uri().path_and_query()?.as_str())?;
+        entry.holds(generation, self.app.now()).then(|| {
+            let coding = Coding::accepted(req.headers());
+            entry.respond(coding, req.headers(), method == Method::HEAD)
+        })
+    }
+}
+
+impl tower::Service<Request> for Cached {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Answer;
+
+    fn poll_ready(&mut self, _: &mut std::task::Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: Request) -> Answer {
+        if let Some(res) = self.hit(&req) {
+            return Box::pin(std::future::ready(Ok(res)));
+        }
+        let (app, inner) = (self.app.clone(), self.inner.clone());
+        Box::pin(async move { Ok(miss(app, inner, req).await) })
+    }
+}
+
+/// No live entry: render (one request per address at a time), and keep
+/// the answer if its handler allows.
+async fn miss(app: Arc<AppState>, inner: axum::Router, req: Request) -> Response {
+    use tower::ServiceExt as _;
+    let pass = |req| async { inner.clone().oneshot(req).await.into_response() };
     let Some(entries) = app.pages.entries.as_ref() else {
-        return next.run(req).await;
+        return pass(req).await;
     };
-    let method = req.method();
-    if (method != Method::GET && method != Method::HEAD) || crate::mirror::active() {
-        return next.run(req).await;
+    if req.method() != Method::GET
+        || req
+            .extensions()
+            .get::<crate::mirror::MirrorRequest>()
+            .is_some()
+    {
+        return pass(req).await;
     }
+    let Some(key) = req.uri().path_and_query().map(|p| p.as_str().to_owned()) else {
+        return pass(req).await;
+    };
     let generation = app.store.changes().generation();
-    if app.pages.emptied_for.swap(generation, Ordering::AcqRel) != generation {
-        entries.clear();
-    }
     let now = app.now();
     let coding = Coding::accepted(req.headers());
-    let Some(key) = req.uri().path_and_query().map(|p| p.as_str()) else {
-        return next.run(req).await;
-    };
-    if method == Method::HEAD {
-        return match entries.get(key) {
-            Some(entry) if entry.holds(generation, now) => entry.respond(coding, req.headers()),
-            _ => next.run(req).await,
-        };
-    }
-    let key = key.to_owned();
     // A kept entry may be stale (rendered before a change that came while
     // it was made); it is dropped and the address asked again, a few times
     // at most while content keeps changing.
     for _ in 0..3 {
         match entries.get_value_or_guard_async(key.as_str()).await {
             Ok(entry) if entry.holds(generation, now) => {
-                return entry.respond(coding, req.headers());
+                return entry.respond(coding, req.headers(), false);
             }
             Ok(_) => {
                 entries.remove(key.as_str());
@@ -227,15 +310,16 @@ pub async fn layer(State(app): State<Arc<AppState>>, req: Request, next: Next) -
             Err(guard) => {
                 // The stamp is read before rendering, so a change during
                 // the render leaves the entry stale, never wrongly fresh.
-                let memo = match app.memo(now).await {
-                    Ok(memo) => memo,
-                    Err(_) => return next.run(req).await,
+                let Ok(memo) = app.memo(now).await else {
+                    return pass(req).await;
                 };
                 let until = memo
                     .until()
                     .map_or(next_midnight(now), |u| u.min(next_midnight(now)));
                 let headers = req.headers().clone();
-                let res = next.run(req).await;
+                let cookie = crate::headers::path_lang(&app, req.uri().path())
+                    .and_then(|l| Some((l, crate::headers::lang_cookie(&app, l)?)));
+                let res = pass(req).await;
                 if res.status() != StatusCode::OK || res.extensions().get::<Keep>().is_none() {
                     return res;
                 }
@@ -250,13 +334,14 @@ pub async fn layer(State(app): State<Arc<AppState>>, req: Request, next: Next) -
                     parts.status,
                     parts.headers,
                     body,
+                    cookie,
                 ));
                 let _ = guard.insert(entry.clone());
-                return entry.respond(coding, &headers);
+                return entry.respond(coding, &headers, false);
             }
         }
     }
-    next.run(req).await
+    pass(req).await
 }
 
 impl Entry {
@@ -267,6 +352,7 @@ impl Entry {
         status: StatusCode,
         mut headers: HeaderMap,
         body: Bytes,
+        cookie: Option<(sitrep_core::Lang, HeaderValue)>,
     ) -> Entry {
         let digest = Sha256::digest(&body);
         let tag = digest[..16]
@@ -305,6 +391,7 @@ impl Entry {
             gzip,
             brotli,
             tag,
+            cookie,
         }
     }
 }
@@ -390,7 +477,7 @@ mod tests {
         let body = Bytes::from("<p>Прывітанне, свет</p>".repeat(100));
         let mut headers = HeaderMap::new();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
-        let e = Entry::make(3, 10, 20, StatusCode::OK, headers, body.clone());
+        let e = Entry::make(3, 10, 20, StatusCode::OK, headers, body.clone(), None);
         assert!(e.holds(3, 10) && e.holds(3, 19));
         assert!(!e.holds(4, 10) && !e.holds(3, 20) && !e.holds(3, 9));
         let tags: Vec<_> = [Coding::Identity, Coding::Gzip, Coding::Brotli]

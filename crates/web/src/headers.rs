@@ -49,36 +49,39 @@ pub async fn remember_language(
     req: Request,
     next: Next,
 ) -> Response {
-    let first = req
-        .uri()
-        .path()
-        .trim_start_matches('/')
-        .split('/')
-        .next()
-        .unwrap_or("");
-    let lang = sitrep_core::Lang::parse(first)
-        .ok()
-        .filter(|l| app.langs().contains(l));
+    let lang = path_lang(&app, req.uri().path());
     let current = crate::pages::cookie_lang(req.headers());
     let mut res = next.run(req).await;
     if let Some(lang) = lang
         && res.status() == StatusCode::OK
         && current.as_deref() != Some(lang.as_str())
+        && let Some(v) = lang_cookie(&app, lang)
     {
-        let secure = if app.public_url.starts_with("https://") {
-            "; Secure"
-        } else {
-            ""
-        };
-        let cookie = format!(
-            "{}={lang}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
-            crate::LANG_COOKIE
-        );
-        if let Ok(v) = HeaderValue::from_str(&cookie) {
-            res.headers_mut().append(header::SET_COOKIE, v);
-        }
+        res.headers_mut().append(header::SET_COOKIE, v);
     }
     res
+}
+
+/// The site language an address starts with, if any.
+pub fn path_lang(app: &crate::AppState, path: &str) -> Option<sitrep_core::Lang> {
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    sitrep_core::Lang::parse(first)
+        .ok()
+        .filter(|l| app.langs().contains(l))
+}
+
+/// The `Set-Cookie` value that remembers `lang`.
+pub fn lang_cookie(app: &crate::AppState, lang: sitrep_core::Lang) -> Option<HeaderValue> {
+    let secure = if app.public_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{}={lang}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
+        crate::LANG_COOKIE
+    ))
+    .ok()
 }
 
 /// The files under `/static/`: (name stem, extension, content type, bytes).

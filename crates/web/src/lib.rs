@@ -321,7 +321,7 @@ impl AppState {
 
 /// The public site's router.
 pub fn router(state: Arc<AppState>) -> Router {
-    Router::new()
+    let site = Router::new()
         .route("/", get(pages::root))
         .route("/static/{file}", get(headers::asset))
         .route("/media/{file}", get(media::serve))
@@ -363,17 +363,16 @@ pub fn router(state: Arc<AppState>) -> Router {
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            cache::layer,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
             headers::remember_language,
         ))
         .layer(axum::middleware::from_fn(mirror::mode))
         .layer(axum::middleware::from_fn(headers::security_headers))
         // Request spans and timings at DEBUG (`SITREP_LOG=tower_http=debug,info`).
         .layer(tower_http::trace::TraceLayer::new_for_http())
-        .with_state(state)
+        .with_state(state.clone());
+    // The response cache answers before any routing or other layer runs
+    // (its kept responses carry the headers those layers added).
+    Router::new().fallback_service(cache::Cached::new(state, site))
 }
 
 /// The UTC date of a moment (YYYY-MM-DD).
