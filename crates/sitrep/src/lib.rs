@@ -172,19 +172,21 @@ pub fn serving_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// Serves `router` until Ctrl-C or SIGTERM: one thread per listener, each
+/// Serves `site` until Ctrl-C or SIGTERM: one thread per listener, each
 /// with a single-threaded runtime of its own, as nginx runs a worker per
 /// core. A connection then lives on one thread from accept to close, with
-/// no hand-over between threads (measured here: 1.25 times the requests a
-/// second of one shared work-stealing runtime, for a cached page). The
+/// no hand-over between threads (measured here on a cached page: 1.2 to
+/// 1.25 times the requests a second of one shared work-stealing runtime).
+/// The
 /// caller's runtime keeps the background work (deliveries, the search
 /// index, change notices) and waits for the signal.
-pub async fn serve(listeners: Listeners, router: axum::Router) -> anyhow::Result<()> {
+pub async fn serve(listeners: Listeners, site: sitrep_web::cache::Cached) -> anyhow::Result<()> {
+    let site = site.for_process();
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let (ended, mut endings) = tokio::sync::mpsc::unbounded_channel();
     let threads = listeners.0.len();
     for (i, listener) in listeners.0.into_iter().enumerate() {
-        let (router, mut stopped, ended) = (router.clone(), stopped.clone(), ended.clone());
+        let (mut stopped, ended) = (stopped.clone(), ended.clone());
         std::thread::Builder::new()
             .name(format!("sitrep-http-{i}"))
             .spawn(move || {
@@ -201,7 +203,9 @@ pub async fn serve(listeners: Listeners, router: axum::Router) -> anyhow::Result
                         });
                         axum::serve(
                             listener,
-                            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+                            axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
+                                std::net::SocketAddr,
+                            >(site),
                         )
                         .with_graceful_shutdown(async move {
                             let _ = stopped.wait_for(|s| *s).await;

@@ -1074,11 +1074,11 @@ async fn run(config: &Config, store: sitrep_store::Store, what: &str) -> anyhow:
     // Builds a missing index at start, then follows every change.
     tokio::spawn(sitrep_web::search::follow(state.clone()));
     tokio::spawn(sitrep_web::webhooks::run(state.clone()));
-    let router = sitrep_web::router(state.clone());
+    let site = sitrep_web::service(state.clone());
     println!("{what} is running at http://{addr}/  (Ctrl-C stops it)");
     std::io::stdout().flush()?;
     tracing::info!(%addr, "listening");
-    let served = sitrep::serve(listener, router).await;
+    let served = sitrep::serve(listener, site).await;
     // Letters on their way are finished and written down, so that none
     // goes twice after a restart; a relay that hangs gets 30 seconds.
     state.stop();

@@ -532,13 +532,20 @@ impl<'a> Public<'a> {
         trend_id: Option<i64>,
         limit: i64,
     ) -> Result<Vec<VersionRow>> {
+        // The newest ids are picked first, so the sort carries small rows,
+        // not every public body of the language (68 ms a feed on a site of
+        // 30,000 versions, against a few with the ids alone).
         let rows = sqlx::query_as::<_, VersionTuple>(concat!(
             version_columns!(),
-            "WHERE ",
+            "WHERE v.id IN (SELECT v.id FROM commentary_versions v \
+             JOIN commentaries c ON c.id = v.commentary_id \
+             JOIN editions e ON e.id = c.edition_id WHERE ",
             visible!(),
             " AND ($2 = '' OR v.lang = $2) AND ($3 = 0 OR c.trend_id = $3) \
              ORDER BY CASE WHEN v.published_at > e.web_at THEN v.published_at ELSE e.web_at END DESC, \
-             c.id DESC, v.id LIMIT $4"
+             c.id DESC, v.id LIMIT $4) \
+             ORDER BY CASE WHEN v.published_at > e.web_at THEN v.published_at ELSE e.web_at END DESC, \
+             c.id DESC, v.id"
         ))
         .bind(self.now)
         .bind(lang.as_ref().map(Lang::as_str).unwrap_or(""))

@@ -46,7 +46,7 @@ use crate::AppState;
 #[derive(Clone, Copy, Debug)]
 pub struct Keep;
 
-/// The largest body kept (a sitemap file of 40,000 addresses is ~4 MB).
+/// The largest body kept.
 const MAX_BODY: usize = 8 << 20;
 /// Bodies smaller than this are not compressed.
 const MIN_COMPRESS: usize = 256;
@@ -266,11 +266,43 @@ impl tower::Service<Request> for Cached {
     }
 
     fn call(&mut self, req: Request) -> Answer {
+        self.answer(req)
+    }
+}
+
+impl Cached {
+    fn answer(&self, req: Request) -> Answer {
         if let Some(res) = self.hit(&req) {
             return Box::pin(std::future::ready(Ok(res)));
         }
         let (app, inner) = (self.app.clone(), self.inner.clone());
         Box::pin(async move { Ok(miss(app, inner, req).await) })
+    }
+
+    /// The same service for a server that keeps it for the life of the
+    /// process: copied, not counted, for every request (the server clones
+    /// its service per request, and two cores counting one `Arc` fight over
+    /// its cache line).
+    pub fn for_process(self) -> Forever {
+        Forever(Box::leak(Box::new(self)))
+    }
+}
+
+/// [`Cached`] held for the rest of the process (see [`Cached::for_process`]).
+#[derive(Clone, Copy)]
+pub struct Forever(&'static Cached);
+
+impl tower::Service<Request> for Forever {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Answer;
+
+    fn poll_ready(&mut self, _: &mut std::task::Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: Request) -> Answer {
+        self.0.answer(req)
     }
 }
 
@@ -324,6 +356,12 @@ async fn miss(app: Arc<AppState>, inner: axum::Router, req: Request) -> Response
                     return res;
                 }
                 let (parts, body) = res.into_parts();
+                // A body of unknown or too large a size (a sitemap file of
+                // 40,000 addresses) is sent on as it is, never kept.
+                let size = axum::body::HttpBody::size_hint(&body).exact();
+                if size.is_none_or(|n| n > MAX_BODY as u64) {
+                    return Response::from_parts(parts, body);
+                }
                 let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
                     return StatusCode::INTERNAL_SERVER_ERROR.into_response();
                 };

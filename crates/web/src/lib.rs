@@ -319,8 +319,14 @@ impl AppState {
     }
 }
 
-/// The public site's router.
+/// The public site's router, its response cache in front.
 pub fn router(state: Arc<AppState>) -> Router {
+    Router::new().fallback_service(service(state))
+}
+
+/// The site as one service (what [`router`] serves): the response cache
+/// in front of every route.
+pub fn service(state: Arc<AppState>) -> cache::Cached {
     let site = Router::new()
         .route("/", get(pages::root))
         .route("/static/{file}", get(headers::asset))
@@ -372,7 +378,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .with_state(state.clone());
     // The response cache answers before any routing or other layer runs
     // (its kept responses carry the headers those layers added).
-    Router::new().fallback_service(cache::Cached::new(state, site))
+    cache::Cached::new(state, site)
 }
 
 /// The UTC date of a moment (YYYY-MM-DD).
