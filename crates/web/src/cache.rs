@@ -256,20 +256,6 @@ impl Cached {
     }
 }
 
-impl tower::Service<Request> for Cached {
-    type Response = Response;
-    type Error = Infallible;
-    type Future = Answer;
-
-    fn poll_ready(&mut self, _: &mut std::task::Context<'_>) -> Poll<Result<(), Infallible>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, req: Request) -> Answer {
-        self.answer(req)
-    }
-}
-
 impl Cached {
     fn answer(&self, req: Request) -> Answer {
         if let Some(res) = self.hit(&req) {
@@ -279,20 +265,29 @@ impl Cached {
         Box::pin(async move { Ok(miss(app, inner, req).await) })
     }
 
-    /// The same service for a server that keeps it for the life of the
-    /// process: copied, not counted, for every request (the server clones
-    /// its service per request, and two cores counting one `Arc` fight over
+    /// The service, shared by reference counting (for routers that come
+    /// and go, as in tests).
+    pub fn shared(self) -> Held<Arc<Cached>> {
+        Held(Arc::new(self))
+    }
+
+    /// The service for a server that keeps it for the life of the process:
+    /// copied, not counted, for every request (the server clones its
+    /// service per request, and two cores counting one `Arc` fight over
     /// its cache line).
-    pub fn for_process(self) -> Forever {
-        Forever(Box::leak(Box::new(self)))
+    pub fn for_process(self) -> Held<&'static Cached> {
+        Held(Box::leak(Box::new(self)))
     }
 }
 
-/// [`Cached`] held for the rest of the process (see [`Cached::for_process`]).
+/// A handle on [`Cached`] that serves requests.
 #[derive(Clone, Copy)]
-pub struct Forever(&'static Cached);
+pub struct Held<P>(P);
 
-impl tower::Service<Request> for Forever {
+impl<P> tower::Service<Request> for Held<P>
+where
+    P: std::ops::Deref<Target = Cached> + Clone,
+{
     type Response = Response;
     type Error = Infallible;
     type Future = Answer;

@@ -321,7 +321,7 @@ impl AppState {
 
 /// The public site's router, its response cache in front.
 pub fn router(state: Arc<AppState>) -> Router {
-    Router::new().fallback_service(service(state))
+    Router::new().fallback_service(service(state).shared())
 }
 
 /// The site as one service (what [`router`] serves): the response cache
