@@ -21,6 +21,10 @@
 //! It runs before routing and every other layer, and keeps responses with
 //! the headers those layers added (the security headers), all but the
 //! language cookie, which it adds itself for a reader who lacks it.
+//! Addresses are the reader's to choose (any query string makes a new
+//! one): quick_cache's S3-FIFO admits new entries on probation, so a flood
+//! of one-off addresses does not push out the pages readers keep asking
+//! for, and the weight bounds the memory either way.
 //! Requests of the static mirror, HEAD requests that miss, anything but
 //! GET and HEAD, and responses without [`Keep`] pass through untouched.
 
@@ -214,7 +218,6 @@ impl Entry {
 
 /// Wraps the site's router: answers from kept responses, and keeps new
 /// ones. The hit path runs inside `call`, with no task or routing.
-#[derive(Clone)]
 pub struct Cached {
     app: Arc<AppState>,
     inner: axum::Router,
@@ -254,9 +257,7 @@ impl Cached {
             entry.respond(coding, req.headers(), method == Method::HEAD)
         })
     }
-}
 
-impl Cached {
     fn answer(&self, req: Request) -> Answer {
         if let Some(res) = self.hit(&req) {
             return Box::pin(std::future::ready(Ok(res)));
