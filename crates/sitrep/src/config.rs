@@ -266,6 +266,36 @@ mod tests {
     }
 
     #[test]
+    fn the_page_cache_size_is_read_in_megabytes_and_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sitrep.toml");
+        let site = SiteArgs {
+            data: Some(dir.path().into()),
+            database_url: None,
+            config: None,
+        };
+        let with = |text: &str| {
+            std::fs::write(&path, text).unwrap();
+            Config::resolve(&site, None).map_err(|e| format!("{e:#}"))
+        };
+        assert_eq!(with("").unwrap().page_cache_bytes, 64 << 20);
+        assert_eq!(with("page_cache_mb = 0\n").unwrap().page_cache_bytes, 0);
+        assert_eq!(
+            with("page_cache_mb = 8\n").unwrap().page_cache_bytes,
+            8 << 20
+        );
+        let err = with("page_cache_mb = 2000000\n").unwrap_err();
+        assert!(
+            err.contains("page_cache_mb") && err.contains("2000000"),
+            "{err}"
+        );
+        for bad in ["page_cache_mb = -1\n", "page_cache_mb = \"lots\"\n"] {
+            let err = with(bad).unwrap_err();
+            assert!(err.contains("sitrep.toml"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
     fn file_settings_apply_and_flags_win() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("site.toml");

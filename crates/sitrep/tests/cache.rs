@@ -6,10 +6,8 @@ mod common;
 
 use std::io::Read;
 
-use axum::body::Body;
 use common::{NOW, Site};
-use http::{HeaderMap, Method, Request, StatusCode};
-use tower::ServiceExt;
+use http::{HeaderMap, Method, StatusCode};
 
 const EDITOR: &str = "editor@varesia.example";
 const SLUG: &str = "the-central-bank-buys-time";
@@ -30,22 +28,7 @@ impl Raw {
 }
 
 async fn raw(site: &Site, method: Method, path: &str, headers: &[(&str, &str)]) -> Raw {
-    let mut req = Request::builder().method(method).uri(path);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    let res = site
-        .router
-        .clone()
-        .oneshot(req.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let body = axum::body::to_bytes(res.into_body(), usize::MAX)
-        .await
-        .unwrap()
-        .to_vec();
+    let (status, headers, body) = site.request(method, path, headers).await;
     Raw {
         status,
         headers,

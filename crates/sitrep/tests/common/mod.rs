@@ -324,7 +324,22 @@ impl Site {
     }
 
     pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Page {
-        let mut req = Request::builder().uri(path);
+        let (status, headers, bytes) = self.request(http::Method::GET, path, headers).await;
+        Page {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// A request without a body; the answer's bytes as they are.
+    pub async fn request(
+        &self,
+        method: http::Method,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let mut req = Request::builder().method(method).uri(path);
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
@@ -339,11 +354,7 @@ impl Site {
         let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
             .await
             .expect("body");
-        Page {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        (status, headers, bytes.to_vec())
     }
 
     /// Follows every site-internal link from the home pages of `langs`,
