@@ -171,7 +171,11 @@ mkdir -p "$ROOT/bench/results"
     echo "# Search benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo
     echo "Site: $COMMENTARIES generated commentaries plus the demo's, $VERSIONS language versions;"
-    echo "generated in ${GENERATE_S}s, indexed (\`sitrep reindex\`) in ${INDEX_S}s, index ${INDEX_MB} MB."
+    if [[ $GENERATE_S == - ]]; then
+        echo "the site and its index given (SITE=$SITE), index ${INDEX_MB} MB."
+    else
+        echo "generated in ${GENERATE_S}s, indexed (\`sitrep reindex\`) in ${INDEX_S}s, index ${INDEX_MB} MB."
+    fi
     echo "Machine: $(nproc) cores, $CPU. wrk, ${DURATION}s a run; 12 fixed queries a language, cycled."
     echo
     echo "| language | queries answered | p50 ms (1 conn) | p99 ms (1 conn) | p50 ms ($CONNECTIONS conns) | p99 ms ($CONNECTIONS conns) | requests/s ($CONNECTIONS conns) |"
