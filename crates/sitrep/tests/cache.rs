@@ -122,6 +122,14 @@ async fn kept_pages_are_the_rendered_bytes_in_every_coding_with_tags_and_304s() 
         assert_eq!(res.body, first.body);
     }
 
+    // A HEAD that misses is answered by the page itself and keeps nothing;
+    // the GET after it is kept.
+    let head = raw(&site, Method::HEAD, "/en/trends/", &[]).await;
+    assert_eq!(head.status, StatusCode::OK);
+    assert!(head.body.is_empty() && head.header("etag").is_empty());
+    let get = raw(&site, Method::GET, "/en/trends/", &[]).await;
+    assert!(!get.header("etag").is_empty());
+
     // HEAD: the headers alone.
     let head = raw(&site, Method::HEAD, &path, &[]).await;
     assert_eq!(head.status, StatusCode::OK);

@@ -233,15 +233,10 @@ impl Cached {
     /// A live entry's answer, if there is one.
     fn hit(&self, req: &Request) -> Option<Response> {
         let entries = self.app.pages.entries.as_ref()?;
-        let method = req.method();
-        if (method != Method::GET && method != Method::HEAD)
-            || req
-                .extensions()
-                .get::<crate::mirror::MirrorRequest>()
-                .is_some()
-        {
+        if !eligible(req) {
             return None;
         }
+        let method = req.method();
         let generation = self.app.store.changes().generation();
         // A plain load first: the swap writes a line every core shares.
         let emptied = &self.app.pages.emptied_for;
@@ -302,6 +297,16 @@ where
     }
 }
 
+/// Whether the cache may answer a request at all: GET or HEAD, and not
+/// the static mirror's (its pages are rendered in mirror mode).
+fn eligible(req: &Request) -> bool {
+    matches!(*req.method(), Method::GET | Method::HEAD)
+        && req
+            .extensions()
+            .get::<crate::mirror::MirrorRequest>()
+            .is_none()
+}
+
 /// No live entry: render (one request per address at a time), and keep
 /// the answer if its handler allows.
 async fn miss(app: Arc<AppState>, inner: axum::Router, req: Request) -> Response {
@@ -310,12 +315,8 @@ async fn miss(app: Arc<AppState>, inner: axum::Router, req: Request) -> Response
     let Some(entries) = app.pages.entries.as_ref() else {
         return pass(req).await;
     };
-    if req.method() != Method::GET
-        || req
-            .extensions()
-            .get::<crate::mirror::MirrorRequest>()
-            .is_some()
-    {
+    // A HEAD request that missed is answered without keeping anything.
+    if req.method() != Method::GET || !eligible(&req) {
         return pass(req).await;
     }
     let Some(key) = req.uri().path_and_query().map(|p| p.as_str().to_owned()) else {
