@@ -369,7 +369,14 @@ async fn a_large_sitemap_becomes_an_index_of_parts() {
     assert!(index.body.contains("<sitemapindex"), "{}", index.body);
     let parts = index.body.matches("<sitemap>").count();
     assert_eq!(parts, count.div_ceil(25));
-    let mut again = 0;
+    // Each `<url>` of the whole, alternates and all, in its order.
+    let urls = |xml: &str| -> Vec<String> {
+        xml.split("<url>")
+            .skip(1)
+            .map(|u| u.split("</url>").next().unwrap().to_owned())
+            .collect()
+    };
+    let mut again = Vec::new();
     for n in 1..=parts {
         assert!(
             index
@@ -378,12 +385,23 @@ async fn a_large_sitemap_becomes_an_index_of_parts() {
         );
         let part = site.get(&format!("/sitemaps/{n}.xml")).await;
         assert_eq!(part.status, StatusCode::OK, "part {n}");
-        again += part.body.matches("<url>").count();
+        let found = urls(&part.body);
+        assert!(
+            found.len() <= 25 && !found.is_empty(),
+            "part {n}: {}",
+            found.len()
+        );
+        again.extend(found);
         if tools_present() {
             check(&[(part.body, "sitemap")]);
         }
     }
-    assert_eq!(again, count, "the parts hold every address once");
+    assert_eq!(again.len(), count);
+    assert_eq!(
+        again,
+        urls(&whole),
+        "the parts hold every address once, in order"
+    );
     let past = site.get(&format!("/sitemaps/{}.xml", parts + 1)).await;
     assert_eq!(past.status, StatusCode::NOT_FOUND);
 }

@@ -19,8 +19,12 @@ use crate::{AppState, PageError};
 
 /// Items in a feed.
 const FEED_ITEMS: i64 = 30;
-/// `<url>` entries in one sitemap file (the protocol allows 50,000).
-pub const SITEMAP_URLS: usize = 40_000;
+/// `<url>` entries in one sitemap file. The protocol allows 50,000, but
+/// with its `hreflang` alternates an entry takes about 650 bytes, so a file
+/// of 5,000 stays near 3 MB: small enough for the page cache to keep it
+/// compressed, where 40,000 made a 26 MB file rendered afresh for every
+/// crawler (and a 70 MB jump in memory while it was).
+pub const SITEMAP_URLS: usize = 5_000;
 
 type App = State<Arc<AppState>>;
 
@@ -302,21 +306,71 @@ async fn feed(
 struct Entry {
     loc: String,
     lastmod: Option<i64>,
-    /// (hreflang, absolute address), including the entry's own.
-    alternates: Vec<(String, String)>,
+    /// (hreflang, absolute address), including the entry's own; shared by
+    /// the translations of one page.
+    alternates: Arc<[(String, String)]>,
 }
 
-/// Every public address worth indexing, with its translations.
-async fn entries(app: &AppState) -> Result<Vec<Entry>, PageError> {
+/// The entries of one sitemap file, and how many there are in all.
+struct Entries {
+    /// Which entries to make, by their place in the whole list.
+    wanted: std::ops::Range<usize>,
+    /// Entries counted so far, made or not.
+    seen: usize,
+    made: Vec<Entry>,
+    /// The latest change among all entries, made or not.
+    newest: Option<i64>,
+}
+
+impl Entries {
+    /// Whether any of the next `n` entries is wanted: a large site's
+    /// sitemap has tens of thousands, and one file needs a few thousand
+    /// of them made.
+    fn wants(&self, n: usize) -> bool {
+        self.seen < self.wanted.end && self.seen + n > self.wanted.start
+    }
+
+    /// Counts one entry, making it if it is wanted.
+    fn push(&mut self, entry: impl FnOnce() -> Entry) {
+        if self.wanted.contains(&self.seen) {
+            self.made.push(entry());
+        }
+        self.seen += 1;
+    }
+
+    /// Counts `n` entries none of which is wanted.
+    fn skip(&mut self, n: usize) {
+        self.seen += n;
+    }
+
+    /// Notes an entry's last change (made or not).
+    fn changed(&mut self, lastmod: Option<i64>) {
+        self.newest = self.newest.max(lastmod);
+    }
+}
+
+/// Every public address worth indexing, with its translations, in a fixed
+/// order; only those at the `wanted` places are made.
+async fn entries(app: &AppState, wanted: std::ops::Range<usize>) -> Result<Entries, PageError> {
     let now = app.now();
     let public = app.store.public(now);
     let catalog = app.catalog().await?;
     let langs = app.langs();
     let default = app.default_lang();
     let absolute = |path: &str| format!("{}{}", app.public_url, path);
-    let mut out = Vec::new();
+    let mut out = Entries {
+        wanted,
+        seen: 0,
+        made: Vec::new(),
+        newest: None,
+    };
     // Pages every language has: one entry per language, each listing all.
     let mut everywhere = |path: &dyn Fn(Lang) -> String, lastmod: Option<i64>| {
+        out.changed(lastmod);
+        if !out.wants(langs.len()) {
+            out.skip(langs.len());
+            return;
+        }
         let mut alternates: Vec<(String, String)> = langs
             .iter()
             .map(|l| (l.to_string(), absolute(&path(*l))))
@@ -324,8 +378,9 @@ async fn entries(app: &AppState) -> Result<Vec<Entry>, PageError> {
         if langs.len() > 1 {
             alternates.push(("x-default".into(), absolute(&path(default))));
         }
+        let alternates: Arc<[(String, String)]> = alternates.into();
         for l in langs.iter() {
-            out.push(Entry {
+            out.push(|| Entry {
                 loc: absolute(&path(*l)),
                 lastmod,
                 alternates: alternates.clone(),
@@ -363,6 +418,10 @@ async fn entries(app: &AppState) -> Result<Vec<Entry>, PageError> {
         }
     }
     for (slug, ls) in by_slug {
+        if !out.wants(ls.len()) {
+            out.skip(ls.len());
+            continue;
+        }
         let alternates = translated(
             &ls.iter()
                 .map(|l| (*l, urls::page(*l, slug)))
@@ -371,7 +430,7 @@ async fn entries(app: &AppState) -> Result<Vec<Entry>, PageError> {
             &absolute,
         );
         for l in ls {
-            out.push(Entry {
+            out.push(|| Entry {
                 loc: absolute(&urls::page(l, slug)),
                 lastmod: None,
                 alternates: alternates.clone(),
@@ -380,13 +439,18 @@ async fn entries(app: &AppState) -> Result<Vec<Entry>, PageError> {
     }
     let addresses = public.version_addresses().await?;
     for group in addresses.chunk_by(|a, b| a.0 == b.0) {
+        out.changed(group.iter().map(|a| a.3).max());
+        if !out.wants(group.len()) {
+            out.skip(group.len());
+            continue;
+        }
         let versions: Vec<(Lang, String)> = group
             .iter()
             .map(|(_, l, slug, _)| (*l, urls::commentary(*l, slug)))
             .collect();
         let alternates = translated(&versions, default, &absolute);
         for ((_, l, slug, changed), _) in group.iter().zip(&versions) {
-            out.push(Entry {
+            out.push(|| Entry {
                 loc: absolute(&urls::commentary(*l, slug)),
                 lastmod: Some(*changed),
                 alternates: alternates.clone(),
@@ -401,9 +465,9 @@ fn translated(
     versions: &[(Lang, String)],
     default: Lang,
     absolute: &dyn Fn(&str) -> String,
-) -> Vec<(String, String)> {
+) -> Arc<[(String, String)]> {
     if versions.len() < 2 {
-        return Vec::new();
+        return Arc::new([]);
     }
     let mut out: Vec<(String, String)> = versions
         .iter()
@@ -412,7 +476,7 @@ fn translated(
     if let Some((_, path)) = versions.iter().find(|(l, _)| *l == default) {
         out.push(("x-default".into(), absolute(path)));
     }
-    out
+    out.into()
 }
 
 fn w3c_date(t: i64) -> String {
@@ -426,7 +490,9 @@ fn w3c_date(t: i64) -> String {
 }
 
 fn urlset(entries: &[Entry]) -> String {
-    let mut s = String::from(
+    // About 650 bytes an entry with three translations.
+    let mut s = String::with_capacity(entries.len() * 700 + 256);
+    s.push_str(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
     for e in entries {
@@ -438,7 +504,7 @@ fn urlset(entries: &[Entry]) -> String {
             s.push_str(&w3c_date(t));
             s.push_str("</lastmod>");
         }
-        for (lang, href) in &e.alternates {
+        for (lang, href) in e.alternates.iter() {
             s.push_str("<xhtml:link rel=\"alternate\" hreflang=\"");
             s.push_str(&sitrep_render::markdown::escape(lang));
             s.push_str("\" href=\"");
@@ -467,16 +533,16 @@ fn xml(body: String) -> Response {
 /// more addresses than one file may hold.
 pub async fn sitemap(State(app): App) -> Response {
     let lang = app.default_lang();
-    let entries = match entries(&app).await {
+    let per_file = app.sitemap_urls();
+    let entries = match entries(&app, 0..per_file).await {
         Ok(e) => e,
         Err(e) => return error_page(&app, lang, e).await,
     };
-    let per_file = app.sitemap_urls();
-    if entries.len() <= per_file {
-        return xml(urlset(&entries));
+    if entries.seen <= per_file {
+        return xml(urlset(&entries.made));
     }
-    let files = entries.len().div_ceil(per_file);
-    let newest = entries.iter().filter_map(|e| e.lastmod).max();
+    let files = entries.seen.div_ceil(per_file);
+    let newest = entries.newest;
     let mut s = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -508,19 +574,17 @@ pub async fn sitemap_part(State(app): App, Path(file): Path<String>) -> Response
     let Some(n) = n else {
         return error_page(&app, lang, PageError::NotFound).await;
     };
-    let entries = match entries(&app).await {
+    let per_file = app.sitemap_urls();
+    let first = (n - 1).saturating_mul(per_file);
+    let entries = match entries(&app, first..first.saturating_add(per_file)).await {
         Ok(e) => e,
         Err(e) => return error_page(&app, lang, e).await,
     };
-    let per_file = app.sitemap_urls();
-    let Some(part) = entries.chunks(per_file).nth(n - 1) else {
-        return error_page(&app, lang, PageError::NotFound).await;
-    };
-    if entries.len() <= per_file {
-        // A small site has one sitemap, at /sitemap.xml.
+    // A small site has one sitemap, at /sitemap.xml.
+    if entries.made.is_empty() || entries.seen <= per_file {
         return error_page(&app, lang, PageError::NotFound).await;
     }
-    xml(urlset(part))
+    xml(urlset(&entries.made))
 }
 
 /// `/robots.txt`: everything public may be crawled but the workspace and
