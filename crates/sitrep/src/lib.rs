@@ -177,11 +177,16 @@ pub fn serving_threads() -> usize {
 /// core. A connection then lives on one thread from accept to close, with
 /// no hand-over between threads (measured here on a cached page: 1.2 to
 /// 1.25 times the requests a second of one shared work-stealing runtime).
-/// The
-/// caller's runtime keeps the background work (deliveries, the search
-/// index, change notices) and waits for the signal.
+/// The serving threads answer from the page cache and hand every other
+/// request to the caller's runtime (see `Cached::render_on`), which also
+/// keeps the background work (deliveries, the search index, change
+/// notices) and waits for the signal.
 pub async fn serve(listeners: Listeners, site: sitrep_web::cache::Cached) -> anyhow::Result<()> {
-    let site = site.for_process();
+    // Renders and everything else the cache does not answer run on the
+    // caller's runtime, whose workers share them.
+    let site = site
+        .render_on(tokio::runtime::Handle::current())
+        .for_process();
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let (ended, mut endings) = tokio::sync::mpsc::unbounded_channel();
     let threads = listeners.0.len();

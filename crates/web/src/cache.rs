@@ -262,13 +262,31 @@ impl Entry {
 pub struct Cached {
     app: Arc<AppState>,
     inner: axum::Router,
+    /// Where requests the cache does not answer are handled, when not on
+    /// the thread that took them (see [`Cached::render_on`]).
+    renders: Option<tokio::runtime::Handle>,
 }
 
 type Answer = std::pin::Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
 
 impl Cached {
     pub fn new(app: Arc<AppState>, inner: axum::Router) -> Cached {
-        Cached { app, inner }
+        Cached {
+            app,
+            inner,
+            renders: None,
+        }
+    }
+
+    /// Hands every request the cache does not answer (renders, searches,
+    /// the workspace, uploads) to `runtime`, so that the thread serving the
+    /// connection goes on answering kept pages meanwhile. `sitrep serve`
+    /// answers on single-threaded runtimes, one per core; without this,
+    /// a render of a sitemap or an import on one of them would hold up
+    /// every reader whose connection it serves.
+    pub fn render_on(mut self, runtime: tokio::runtime::Handle) -> Cached {
+        self.renders = Some(runtime);
+        self
     }
 
     /// A live entry's answer, if there is one.
@@ -299,7 +317,19 @@ impl Cached {
             return Box::pin(std::future::ready(Ok(res)));
         }
         let (app, inner) = (self.app.clone(), self.inner.clone());
-        Box::pin(async move { Ok(miss(app, inner, req).await) })
+        match &self.renders {
+            None => Box::pin(async move { Ok(miss(app, inner, req).await) }),
+            Some(runtime) => {
+                let task = runtime.spawn(miss(app, inner, req));
+                Box::pin(async move {
+                    // A handler that panicked: axum would have dropped the
+                    // connection; a 500 says more.
+                    Ok(task
+                        .await
+                        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response()))
+                })
+            }
+        }
     }
 
     /// The service, shared by reference counting (for routers that come
