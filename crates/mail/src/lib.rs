@@ -184,14 +184,6 @@ impl Prepared {
     }
 }
 
-/// The key and lettre's two signing set-ups made from it: with the list
-/// headers (newsletters) and without (single messages).
-struct Signer {
-    list: lettre::message::dkim::DkimConfig,
-    single: lettre::message::dkim::DkimConfig,
-    algorithm: Algorithm,
-}
-
 /// Where mail goes: the relay's sessions, or the outbox.
 pub struct Mailer {
     from: Mailbox,
@@ -245,15 +237,7 @@ impl Mailer {
     /// the site's DKIM key as it is now.
     pub async fn courier(&self) -> Result<Courier<'_>, MailError> {
         let signer = match DkimKey::load(&self.store).await? {
-            Some(key) => {
-                let list = key.config(&|_| true)?;
-                let single = key.config(&|h| !h.starts_with("List-"))?;
-                Some(Signer {
-                    list,
-                    single,
-                    algorithm: key.algorithm,
-                })
-            }
+            Some(key) => Some(key.signer()?),
             None => None,
         };
         Ok(Courier {
@@ -274,7 +258,7 @@ impl Mailer {
         result
     }
 
-    fn build(&self, m: &Outgoing<'_>, signer: Option<&Signer>) -> Result<Message, MailError> {
+    fn build(&self, m: &Outgoing<'_>) -> Result<Message, MailError> {
         let to: Mailbox =
             m.to.parse()
                 .map_err(|_| MailError::BadAddress(m.to.to_owned()))?;
@@ -309,14 +293,9 @@ impl Mailer {
                     .singlepart(part(&letter.html, ContentType::TEXT_HTML))
             }
         };
-        let mut message = builder
+        builder
             .multipart(body)
-            .map_err(|e| MailError::Build(e.to_string()))?;
-        if let Some(s) = signer {
-            let list = m.headers.iter().any(|(h, _)| h.starts_with("List-"));
-            message.sign(if list { &s.list } else { &s.single });
-        }
-        Ok(message)
+            .map_err(|e| MailError::Build(e.to_string()))
     }
 }
 
@@ -325,7 +304,7 @@ impl Mailer {
 pub struct Courier<'a> {
     mailer: &'a Mailer,
     session: Option<relay::Session>,
-    signer: Option<Signer>,
+    signer: Option<dkim::Signer>,
 }
 
 impl Courier<'_> {
@@ -336,8 +315,13 @@ impl Courier<'_> {
 
     /// Builds, signs and sends (or captures) one message.
     pub async fn send(&mut self, m: &Outgoing<'_>, now: i64) -> Result<(), MailError> {
-        let message = self.mailer.build(m, self.signer.as_ref())?;
-        let bytes = message.formatted();
+        let mut bytes = self.mailer.build(m)?.formatted();
+        if let Some(signer) = &self.signer {
+            let time = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            bytes = signer.sign(&bytes, time)?;
+        }
         match &mut self.session {
             Some(session) => session
                 .send(&self.mailer.return_path, m.to, &bytes)

@@ -299,6 +299,103 @@ async fn sign_ups_sessions_and_the_audit_log_leave_kept_pages_alone() {
     assert!(!outbox_is_empty(&site).await, "the sign-up was written");
 }
 
+#[tokio::test]
+async fn drafts_leave_kept_pages_alone_and_a_published_text_reaches_readers_at_once() {
+    let site = Site::demo().await;
+    let other = Site::on_same(&site).await;
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    let page = format!("/en/commentaries/{SLUG}/");
+    for node in [&site, &other] {
+        assert_eq!(node.get(&page).await.status, StatusCode::OK);
+        assert_eq!(shown(node).await, vec![true; SHOWN_ON.len()]);
+    }
+    let state = |n: &Site| (n.store.changes().generation(), n.state.pages.usage());
+    let before = [&site, &other].map(state);
+
+    // A new commentary, saved twice as a draft: on no public page.
+    let editor = site.login(EDITOR).await;
+    let draft = [
+        ("slug", "a-draft-in-progress"),
+        ("title", "A draft in progress"),
+        ("lead", "Not yet."),
+        ("body", "Words."),
+    ];
+    let mut form = vec![
+        ("edition_id", "4"),
+        ("trend_id", "3"),
+        ("assessment_id", "2"),
+        ("lang", "en"),
+    ];
+    form.extend(draft);
+    let res = editor
+        .post(&site, "/workspace/commentaries/new", &form)
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let edit = res.header("location").split('?').next().unwrap().to_owned();
+    let mut form = vec![("base", "1"), ("action", "save")];
+    form.extend(draft);
+    form[3] = ("title", "A draft, saved again");
+    let res = editor.post(&site, &edit, &form).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(
+        editor
+            .get(&site, &edit)
+            .await
+            .body
+            .contains("A draft, saved again"),
+        "the draft was saved"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    assert_eq!(
+        [&site, &other].map(state),
+        before,
+        "a draft emptied a cache"
+    );
+
+    // The published English text, edited: every kept page that shows it
+    // changes at the next request, here and on the other node.
+    let id = site.commentary_id(SLUG).await;
+    let edit = format!("/workspace/commentaries/{id}/en");
+    let form = editor.get(&site, &edit).await.body;
+    let base = {
+        let key = "name=\"base\" value=\"";
+        let at = form.find(key).expect("the revision in the form") + key.len();
+        form[at..at + form[at..].find('"').unwrap()].to_owned()
+    };
+    let before = other.store.changes().generation();
+    let res = editor
+        .post(
+            &site,
+            &edit,
+            &[
+                ("base", base.as_str()),
+                ("action", "save"),
+                ("slug", SLUG),
+                ("title", "The central bank buys a little more time"),
+                ("lead", "The bank has a little longer."),
+                ("body", "A shorter body, all the same."),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    for path in std::iter::once(page.as_str()).chain(SHOWN_ON[..3].iter().copied()) {
+        let body = site.get(path).await.body;
+        assert!(body.contains("buys a little more time"), "{path}");
+    }
+    let start = std::time::Instant::now();
+    while other.store.changes().generation() == before {
+        assert!(start.elapsed().as_secs() < 10, "the other node never heard");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    for path in std::iter::once(page.as_str()).chain(SHOWN_ON[..3].iter().copied()) {
+        let body = other.get(path).await.body;
+        assert!(
+            body.contains("buys a little more time"),
+            "{path} on the other node"
+        );
+    }
+}
+
 async fn outbox_is_empty(site: &Site) -> bool {
     site.store.outbox(10).await.unwrap().is_empty()
 }

@@ -337,7 +337,9 @@ pub(crate) async fn start_commentary(
         now,
     )
     .await?;
-    w.commit().await?;
+    // A commentary whose only version is a draft shows on no public page:
+    // kept pages and the other nodes' caches stay as they are.
+    w.commit_bookkeeping().await?;
     Ok(id)
 }
 
@@ -382,7 +384,14 @@ pub(crate) async fn write_version(
             now,
         )
         .await?;
-        w.commit().await?;
+        // Only a published version's text is on public pages; saving any
+        // other (the drafts an author saves again and again) leaves the
+        // kept pages of every node alone.
+        if existing.is_some_and(|v| v.status == Status::Published) {
+            w.commit().await?;
+        } else {
+            w.commit_bookkeeping().await?;
+        }
     }
     Ok(outcome)
 }
