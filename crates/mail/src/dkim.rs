@@ -49,16 +49,17 @@ impl Algorithm {
 }
 
 /// Headers every signature covers, when the message has them. RFC 8058
-/// asks that `List-Unsubscribe` and `List-Unsubscribe-Post` be signed.
-/// Not `Content-Type`: it names the multipart's boundary, and is part of
-/// the body's shape, which the body hash covers.
-const SIGNED: [&str; 9] = [
+/// asks that `List-Unsubscribe` and `List-Unsubscribe-Post` be signed;
+/// `Content-Type` says how the body is read (lettre's signer could not
+/// cover it, as it wrote a multipart's type after signing).
+const SIGNED: [&str; 10] = [
     "From",
     "To",
     "Subject",
     "Date",
     "Message-ID",
     "MIME-Version",
+    "Content-Type",
     "List-Id",
     "List-Unsubscribe",
     "List-Unsubscribe-Post",
