@@ -153,6 +153,13 @@ impl Listeners {
             socket.listen(4096)?;
             Ok(socket.into())
         };
+        // Another program on the address (another sitrep included, whose
+        // sockets would otherwise take in ours and share its readers with
+        // us) is an error: a socket without SO_REUSEPORT cannot bind where
+        // any listener is.
+        if addr.port() != 0 {
+            drop(std::net::TcpListener::bind(addr)?);
+        }
         let first = one(addr)?;
         let addr = first.local_addr()?;
         let mut all = vec![first];

@@ -81,6 +81,31 @@ fn serve_reads_a_config_file_and_environment() {
     );
     // Belarusian is not among this site's languages.
     assert_eq!(http_get(server.port(), "/be/", "").0, 404);
+    // A second server on the same address is refused, not let in to share
+    // the first one's readers.
+    let listen = format!("127.0.0.1:{}", server.port());
+    let mut second = site
+        .cmd()
+        .args(["serve", "--listen", &listen])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = second.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed().as_secs() > 30 {
+            second.kill().unwrap();
+            panic!("a second server started on {listen}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(!status.success());
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut second.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(err.contains(&format!("cannot listen on {listen}")), "{err}");
     drop(server);
 
     let out = site
