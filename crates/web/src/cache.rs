@@ -173,15 +173,6 @@ impl Entry {
         form.unwrap_or(&self.identity)
     }
 
-    /// Whether the entry has a form in `coding`.
-    fn coded(&self, coding: Coding) -> bool {
-        match coding {
-            Coding::Brotli => self.brotli.is_some(),
-            Coding::Gzip => self.gzip.is_some(),
-            Coding::Identity => true,
-        }
-    }
-
     /// The plain body of a packed entry, from its gzip form.
     fn inflated(&self) -> Option<Bytes> {
         use std::io::Read as _;
@@ -225,7 +216,8 @@ impl Entry {
             }
             return (StatusCode::NOT_MODIFIED, headers).into_response();
         }
-        let plain = coding == Coding::Identity || !self.coded(coding);
+        // The plain form: asked for, or the only one (a small body).
+        let plain = std::ptr::eq(form, &self.identity);
         let body = if head {
             Body::empty()
         } else if plain && self.packed {
