@@ -357,3 +357,97 @@ fn dkim_and_import_commands_refuse_bad_input_in_one_line() {
             .success()
     );
 }
+
+/// Reads one response off a kept-alive connection: (head, body); `head`
+/// requests have a length but no body.
+fn read_response(s: &mut std::net::TcpStream, head_request: bool) -> (String, Vec<u8>) {
+    use std::io::Read;
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        s.read_exact(&mut byte).expect("a response head");
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8(head).unwrap();
+    let len: usize = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length:")
+                .map(|v| v.trim().parse().unwrap())
+        })
+        .expect("a length");
+    let mut body = vec![0; if head_request { 0 } else { len }];
+    s.read_exact(&mut body).expect("the whole body");
+    (head, body)
+}
+
+#[test]
+fn large_kept_pages_go_out_whole_and_alike_on_one_connection() {
+    use std::io::{Read, Write};
+    let site = BinSite::new();
+    // A generated site's feed carries thirty full texts: large enough for
+    // the serving threads to send it from the page cache's file.
+    let server = Server::start(&site, &["demo", "--scale", "40"]);
+    let path = "/en/feed.xml";
+    let get = |coding: &str| {
+        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: {coding}\r\n\r\n")
+    };
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", server.port())).unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    // The first answer is rendered; the rest come from the cache, all
+    // asked for at once so responses queue up behind each other.
+    write!(s, "{}", get("identity")).unwrap();
+    let (head, rendered) = read_response(&mut s, false);
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(
+        rendered.len() >= sitrep_web::sendable::SENDABLE_FROM,
+        "the feed is only {} bytes",
+        rendered.len()
+    );
+    // Whole, from its first byte to its last.
+    let text = String::from_utf8(rendered.clone()).expect("UTF-8");
+    assert!(text.starts_with("<?xml"), "{}", &text[..80]);
+    assert!(
+        text.trim_end().ends_with("</rss>"),
+        "{}",
+        &text[text.len() - 80..]
+    );
+    let burst = [
+        get("identity"),
+        get("gzip"),
+        get("identity"),
+        format!("HEAD {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+        get("identity"),
+    ]
+    .concat();
+    s.write_all(burst.as_bytes()).unwrap();
+    for (i, kind) in ["identity", "gzip", "identity", "head", "identity"]
+        .into_iter()
+        .enumerate()
+    {
+        let (head, body) = read_response(&mut s, kind == "head");
+        assert!(head.starts_with("HTTP/1.1 200"), "{i}: {head}");
+        let body = match kind {
+            "gzip" => {
+                assert!(head.to_ascii_lowercase().contains("content-encoding: gzip"));
+                let mut plain = Vec::new();
+                flate2::read::GzDecoder::new(&body[..])
+                    .read_to_end(&mut plain)
+                    .unwrap();
+                plain
+            }
+            "head" => {
+                let len = format!("content-length: {}", rendered.len());
+                assert!(head.to_ascii_lowercase().contains(&len), "{head}");
+                continue;
+            }
+            _ => body,
+        };
+        assert!(
+            body == rendered,
+            "response {i} ({kind}) differs from the rendered feed"
+        );
+    }
+}

@@ -482,13 +482,13 @@ impl Entry {
             (None, None)
         };
         let packed = plain_len >= PACKED_FROM && gzip.is_some();
-        // A copy of exactly its length: a body rendered into a growing
+        // A copy of exactly its length (a body rendered into a growing
         // String arrives with up to twice the room, which the cache would
-        // hold without counting it.
+        // hold without counting it), where the kernel can send it from.
         let body = if packed {
             Bytes::new()
         } else {
-            Bytes::copy_from_slice(&body)
+            crate::sendable::keep(&body)
         };
         Entry {
             generation,
@@ -512,10 +512,7 @@ fn gzip(body: &[u8]) -> Option<Bytes> {
         flate2::Compression::default(),
     );
     enc.write_all(body).ok()?;
-    enc.finish().ok().map(|mut out| {
-        out.shrink_to_fit();
-        Bytes::from(out)
-    })
+    enc.finish().ok().map(|out| crate::sendable::keep(&out))
 }
 
 fn brotli(body: &[u8]) -> Option<Bytes> {
@@ -526,8 +523,7 @@ fn brotli(body: &[u8]) -> Option<Bytes> {
         ..Default::default()
     };
     brotli::BrotliCompress(&mut &body[..], &mut out, &params).ok()?;
-    out.shrink_to_fit();
-    Some(Bytes::from(out))
+    Some(crate::sendable::keep(&out))
 }
 
 /// The first second of the next UTC day.

@@ -26,6 +26,7 @@ mod notice;
 mod pages;
 mod requests;
 pub mod search;
+pub mod sendable;
 mod subscribe;
 mod views;
 pub mod webhooks;
