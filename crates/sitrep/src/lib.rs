@@ -251,11 +251,11 @@ pub async fn serve(listeners: Listeners, site: sitrep_web::cache::Cached) -> any
 }
 
 /// A serving thread's listener, whose connections send kept bodies from
-/// the page cache's file (see `sitrep_web::sendable`).
+/// the page cache's file (see `sitrep_web::serving`).
 struct Sendable(tokio::net::TcpListener);
 
 impl axum::serve::Listener for Sendable {
-    type Io = sitrep_web::sendable::Stream;
+    type Io = sitrep_web::serving::Stream;
     type Addr = std::net::SocketAddr;
 
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
@@ -265,7 +265,7 @@ impl axum::serve::Listener for Sendable {
                     // Responses go out whole; Nagle's delay would only
                     // hold back their tail.
                     let _ = tcp.set_nodelay(true);
-                    return (sitrep_web::sendable::stream(tcp), addr);
+                    return (sitrep_web::serving::stream(tcp), addr);
                 }
                 // A connection reset before it was taken is that client's
                 // affair; anything else (out of descriptors, mostly) passes

@@ -402,7 +402,7 @@ fn large_kept_pages_go_out_whole_and_alike_on_one_connection() {
     let (head, rendered) = read_response(&mut s, false);
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
     assert!(
-        rendered.len() >= sitrep_web::sendable::SENDABLE_FROM,
+        rendered.len() >= sitrep_web::serving::SENDABLE_FROM,
         "the feed is only {} bytes",
         rendered.len()
     );

@@ -488,7 +488,7 @@ impl Entry {
         let body = if packed {
             Bytes::new()
         } else {
-            crate::sendable::keep(&body)
+            crate::serving::keep(&body)
         };
         Entry {
             generation,
@@ -512,7 +512,7 @@ fn gzip(body: &[u8]) -> Option<Bytes> {
         flate2::Compression::default(),
     );
     enc.write_all(body).ok()?;
-    enc.finish().ok().map(|out| crate::sendable::keep(&out))
+    enc.finish().ok().map(|out| crate::serving::keep(&out))
 }
 
 fn brotli(body: &[u8]) -> Option<Bytes> {
@@ -523,7 +523,7 @@ fn brotli(body: &[u8]) -> Option<Bytes> {
         ..Default::default()
     };
     brotli::BrotliCompress(&mut &body[..], &mut out, &params).ok()?;
-    Some(crate::sendable::keep(&out))
+    Some(crate::serving::keep(&out))
 }
 
 /// The first second of the next UTC day.

@@ -26,7 +26,7 @@ mod notice;
 mod pages;
 mod requests;
 pub mod search;
-pub mod sendable;
+pub mod serving;
 mod subscribe;
 mod views;
 pub mod webhooks;
