@@ -399,3 +399,25 @@ async fn drafts_leave_kept_pages_alone_and_a_published_text_reaches_readers_at_o
 async fn outbox_is_empty(site: &Site) -> bool {
     site.store.outbox(10).await.unwrap().is_empty()
 }
+
+/// `serve` hands what the cache does not answer to its main runtime; a
+/// handler that panics there gives that reader a 500 (and a log line), and
+/// the service goes on answering.
+#[tokio::test]
+async fn a_handler_that_panics_on_the_render_runtime_gives_a_500_and_serving_goes_on() {
+    async fn boom() -> &'static str {
+        panic!("a handler's bug")
+    }
+    let site = Site::empty().await;
+    let inner = axum::Router::new()
+        .route("/boom", axum::routing::get(boom))
+        .route("/fine", axum::routing::get(|| async { "fine" }));
+    let cached = sitrep_web::cache::Cached::new(site.state.clone(), inner)
+        .render_on(tokio::runtime::Handle::current());
+    let router = axum::Router::new().fallback_service(cached.shared());
+    let res = Site::get_from(&router, "/boom").await;
+    assert_eq!(res.status, StatusCode::INTERNAL_SERVER_ERROR);
+    let res = Site::get_from(&router, "/fine").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.body, "fine");
+}

@@ -316,9 +316,10 @@ impl Cached {
                 Box::pin(async move {
                     // A handler that panicked: axum would have dropped the
                     // connection; a 500 says more.
-                    Ok(task
-                        .await
-                        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response()))
+                    Ok(task.await.unwrap_or_else(|e| {
+                        tracing::error!("a request's handler failed: {e}");
+                        StatusCode::INTERNAL_SERVER_ERROR.into_response()
+                    }))
                 })
             }
         }
