@@ -273,7 +273,7 @@ impl axum::serve::Listener for Sendable {
                 Err(e) if e.kind() == std::io::ErrorKind::ConnectionAborted => {}
                 Err(e) => {
                     tracing::warn!("cannot accept a connection: {e}");
-                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
                 }
             }
         }

@@ -207,11 +207,11 @@ mod linux {
             } == 0;
             if !punched {
                 // Writing over pages a socket may still hold would change
-                // a response in flight: the room is lost instead.
-                tracing::warn!(
-                    "cannot free {len} bytes of kept pages: {}",
-                    io::Error::last_os_error()
-                );
+                // a response in flight: the room is lost instead (once it
+                // is all lost, bodies go to the heap).
+                static SAID: std::sync::Once = std::sync::Once::new();
+                let e = io::Error::last_os_error();
+                SAID.call_once(|| tracing::warn!("freed page-cache room cannot be reused: {e}"));
                 return;
             }
             let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
