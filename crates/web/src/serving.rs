@@ -229,8 +229,13 @@ mod linux {
             free.insert(offset, len);
         }
 
-        /// Where `bytes` lie in the file, if they lie in the mapping.
+        /// Where `bytes` lie in the file, if they lie in the mapping (an
+        /// empty slice never does: nothing to send, and a write of nothing
+        /// would read as a closed socket).
         fn offset_of(&self, bytes: &[u8]) -> Option<usize> {
+            if bytes.is_empty() {
+                return None;
+            }
             let at = (bytes.as_ptr() as usize).checked_sub(self.base)?;
             (at + bytes.len() <= SPAN).then_some(at)
         }
@@ -365,13 +370,16 @@ mod linux {
             };
             // Up to the first kept body as one write, then the body from
             // the file; the writer calls again for what is left.
-            match bufs.iter().position(|b| arena.offset_of(b).is_some()) {
+            let kept = bufs
+                .iter()
+                .enumerate()
+                .find_map(|(i, b)| arena.offset_of(b).map(|offset| (i, offset)));
+            match kept {
                 None => Pin::new(&mut self.tcp).poll_write_vectored(cx, bufs),
-                Some(0) => {
-                    let offset = arena.offset_of(&bufs[0]).unwrap_or_default();
-                    self.poll_sendfile(cx, arena, offset, bufs[0].len())
+                Some((first, _)) if bufs[..first].iter().any(|b| !b.is_empty()) => {
+                    self.poll_send_more(cx, &bufs[..first])
                 }
-                Some(first) => self.poll_send_more(cx, &bufs[..first]),
+                Some((first, offset)) => self.poll_sendfile(cx, arena, offset, bufs[first].len()),
             }
         }
 
@@ -447,6 +455,8 @@ mod linux {
             let a_at = arena.offset_of(&a).unwrap();
             let b_at = arena.offset_of(&b).unwrap();
             assert_eq!(a_at % PAGE, 0);
+            assert_eq!(arena.offset_of(&a[1..]), Some(a_at + 1));
+            assert!(arena.offset_of(&a[..0]).is_none());
             assert_ne!(a_at, b_at);
             // A clone keeps the region; the last drop frees it.
             let a2 = a.clone();
