@@ -311,16 +311,43 @@ fn inside(dir: &Path, relative: &str) -> Result<PathBuf, PortError> {
     let plain = rel
         .components()
         .all(|c| matches!(c, std::path::Component::Normal(_)));
-    if !plain || relative.is_empty() {
+    let path = dir.join(rel);
+    // A link inside the folder may point anywhere: once links are
+    // followed, the file must still be inside.
+    let escapes = || match (path.canonicalize(), dir.canonicalize()) {
+        (Ok(real), Ok(root)) => !real.starts_with(root),
+        _ => false,
+    };
+    if !plain || relative.is_empty() || escapes() {
         return Err(PortError::Bad(format!(
             "\"{relative}\" points outside the export folder"
         )));
     }
-    Ok(dir.join(rel))
+    Ok(path)
 }
 
 impl From<StoreError> for PortError {
     fn from(e: StoreError) -> PortError {
         PortError::Store(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[cfg(unix)]
+    fn a_file_named_in_an_export_must_stay_inside_its_folder() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret"), b"not for the importer").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("plain"), b"an image").unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret"), dir.path().join("linked"))
+            .unwrap();
+        assert!(inside(dir.path(), "plain").is_ok());
+        for bad in ["linked", "../secret", "/etc/passwd", ""] {
+            assert!(inside(dir.path(), bad).is_err(), "{bad}");
+        }
     }
 }

@@ -126,6 +126,14 @@ pub fn read(dir: &Path, site_langs: &[Lang]) -> Result<Bundle, PortError> {
                 continue;
             };
             let source = format!("{name}/{file_name}");
+            // Only plain files: a link could point anywhere on the disk.
+            if !file.file_type().is_ok_and(|t| t.is_file()) {
+                bundle.skipped.push((
+                    source,
+                    "not a plain file (a link or a folder); only plain files are read".into(),
+                ));
+                continue;
+            }
             let text = match std::fs::read_to_string(file.path()) {
                 Ok(t) => t,
                 Err(e) => {
@@ -230,6 +238,39 @@ pub fn read(dir: &Path, site_langs: &[Lang]) -> Result<Bundle, PortError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[cfg(unix)]
+    fn a_linked_file_is_left_alone_with_a_reason() {
+        let text = "+++\ntitle = \"A plain file\"\ndate = 2024-06-24T09:00:00Z\n+++\n\nIts body.\n";
+        let outside = tempfile::tempdir().unwrap();
+        let secret = outside.path().join("secret.md");
+        std::fs::write(
+            &secret,
+            text.replace("A plain file", "Not for the importer"),
+        )
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let en = dir.path().join("en");
+        std::fs::create_dir(&en).unwrap();
+        std::fs::write(en.join("plain.md"), text).unwrap();
+        std::os::unix::fs::symlink(&secret, en.join("linked.md")).unwrap();
+        let bundle = read(dir.path(), &[Lang::parse("en").unwrap()]).unwrap();
+        let titles: Vec<_> = bundle
+            .docs
+            .iter()
+            .flat_map(|d| d.versions.iter().map(|v| v.title.clone()))
+            .collect();
+        assert_eq!(titles, ["A plain file"]);
+        assert!(
+            bundle
+                .skipped
+                .iter()
+                .any(|(what, why)| what == "en/linked.md" && why.contains("not a plain file")),
+            "{:?}",
+            bundle.skipped
+        );
+    }
 
     #[test]
     fn front_matter_is_found_or_refused() {

@@ -583,7 +583,18 @@ impl Images {
             ));
             return None;
         }
-        let bytes = match std::fs::read(root.join(rel)) {
+        // A link inside the folder may point anywhere: only what is still
+        // inside once links are followed is read.
+        let path = root.join(rel);
+        if let (Ok(real), Ok(real_root)) = (path.canonicalize(), root.canonicalize())
+            && !real.starts_with(&real_root)
+        {
+            bundle
+                .skipped
+                .push((url.to_owned(), "it links outside the uploads folder".into()));
+            return None;
+        }
+        let bytes = match std::fs::read(&path) {
             Ok(b) => b,
             Err(_) => {
                 bundle.skipped.push((
@@ -639,6 +650,30 @@ mod tests {
         assert!(!md.contains("wp:paragraph"), "{md}");
         let classic = markdown("First paragraph.\n\nSecond <em>one</em>.");
         assert!(classic.contains("First paragraph.\n\nSecond"), "{classic}");
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn an_image_linked_from_outside_the_uploads_folder_is_not_read() {
+        let outside = tempfile::tempdir().unwrap();
+        let secret = outside.path().join("secret.png");
+        std::fs::write(&secret, b"not for the importer").unwrap();
+        let uploads = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(&secret, uploads.path().join("a.png")).unwrap();
+        let mut images = Images::new(Some(uploads.path()), "/wp-content/uploads/");
+        let mut bundle = Bundle::default();
+        let html = r#"<img src="https://old.example/wp-content/uploads/a.png">"#;
+        assert_eq!(images.rewrite(html, &mut bundle), html);
+        assert!(
+            bundle
+                .skipped
+                .iter()
+                .any(|(_, why)| why.contains("outside")),
+            "{:?}",
+            bundle.skipped
+        );
+        images.finish(&mut bundle, "");
+        assert!(bundle.images.is_empty());
     }
 
     #[test]
