@@ -312,13 +312,7 @@ fn inside(dir: &Path, relative: &str) -> Result<PathBuf, PortError> {
         .components()
         .all(|c| matches!(c, std::path::Component::Normal(_)));
     let path = dir.join(rel);
-    // A link inside the folder may point anywhere: once links are
-    // followed, the file must still be inside.
-    let escapes = || match (path.canonicalize(), dir.canonicalize()) {
-        (Ok(real), Ok(root)) => !real.starts_with(root),
-        _ => false,
-    };
-    if !plain || relative.is_empty() || escapes() {
+    if !plain || relative.is_empty() || crate::leads_out(dir, &path) {
         return Err(PortError::Bad(format!(
             "\"{relative}\" points outside the export folder"
         )));

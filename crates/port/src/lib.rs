@@ -32,3 +32,13 @@ pub enum PortError {
     #[error(transparent)]
     Store(sitrep_store::StoreError),
 }
+
+/// Whether `path`, once its links are followed, lies outside `root` (a
+/// folder an import was given): a link inside the folder may point
+/// anywhere on the disk. A path that does not exist leads nowhere.
+pub(crate) fn leads_out(root: &std::path::Path, path: &std::path::Path) -> bool {
+    match (path.canonicalize(), root.canonicalize()) {
+        (Ok(real), Ok(root)) => !real.starts_with(root),
+        _ => false,
+    }
+}

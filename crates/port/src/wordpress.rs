@@ -583,12 +583,8 @@ impl Images {
             ));
             return None;
         }
-        // A link inside the folder may point anywhere: only what is still
-        // inside once links are followed is read.
         let path = root.join(rel);
-        if let (Ok(real), Ok(real_root)) = (path.canonicalize(), root.canonicalize())
-            && !real.starts_with(&real_root)
-        {
+        if crate::leads_out(root, &path) {
             bundle
                 .skipped
                 .push((url.to_owned(), "it links outside the uploads folder".into()));
