@@ -60,21 +60,23 @@ pub fn stream(tcp: tokio::net::TcpStream) -> Stream {
 #[cfg(target_os = "linux")]
 pub use linux::stream;
 
-/// A serving thread yields its core after this many responses.
+/// A serving thread yields its core after this many flushes of its
+/// connections (one or two a request: hyper flushes after writing a
+/// response and on each turn of a connection's loop).
 const YIELD_EVERY: u32 = 64;
 
 thread_local! {
-    static ANSWERED: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    static FLUSHES: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
-/// After each response: every [`YIELD_EVERY`]th, the serving thread lets
+/// On each flush: every [`YIELD_EVERY`]th, the serving thread lets
 /// the other threads on its core run (`sched_yield`).
 ///
 /// Under load the serving threads share the cores with the clients and
 /// with the kernel's work on their replies. Left alone they run until the
 /// scheduler's tick takes the core, and every connection of a thread then
 /// waits milliseconds: with wrk's 64 connections on 2 cores, p99 was
-/// 7–8 ms at a p50 of 0.1 ms. Yielding every 64 responses hands the core
+/// 7–8 ms at a p50 of 0.1 ms. Yielding every 64 flushes hands the core
 /// over in small pieces instead: p99 0.9–3.5 ms, at the same rate for
 /// gzip and 5–10% more for plain bodies (every 32: p99 1–3 ms but 5% fewer
 /// pages; every 128: p99 up to 5.2 ms). It costs one system call in 64
@@ -82,8 +84,8 @@ thread_local! {
 /// worked 100–1,000 µs without sleeping did not help: it sleeps often, and
 /// the long waits came all the same.
 fn turn_taken() {
-    let n = ANSWERED.get().wrapping_add(1);
-    ANSWERED.set(n);
+    let n = FLUSHES.get().wrapping_add(1);
+    FLUSHES.set(n);
     if n.is_multiple_of(YIELD_EVERY) {
         std::thread::yield_now();
     }
@@ -388,7 +390,8 @@ mod linux {
         }
 
         fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-            // A response has gone out: the point to let others run.
+            // After a response (and on each turn of hyper's loop): the
+            // point to let others run.
             super::turn_taken();
             Pin::new(&mut self.tcp).poll_flush(cx)
         }
