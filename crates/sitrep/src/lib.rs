@@ -207,21 +207,12 @@ pub async fn serve(listeners: Listeners, site: sitrep_web::cache::Cached) -> any
                         .enable_all()
                         .build()?;
                     runtime.block_on(async move {
-                        use axum::serve::ListenerExt;
-                        // The tap does nothing; through it axum gives
-                        // handlers the peer's address.
-                        let listener =
-                            Sendable(tokio::net::TcpListener::from_std(listener)?).tap_io(|_| {});
-                        axum::serve(
-                            listener,
-                            axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
-                                std::net::SocketAddr,
-                            >(site),
-                        )
-                        .with_graceful_shutdown(async move {
+                        let listener = tokio::net::TcpListener::from_std(listener)?;
+                        sitrep_web::front::serve(listener, site, async move {
                             let _ = stopped.wait_for(|s| *s).await;
                         })
-                        .await
+                        .await;
+                        Ok(())
                     })
                 })();
                 let _ = ended.send(result);
@@ -248,40 +239,6 @@ pub async fn serve(listeners: Listeners, site: sitrep_web::cache::Cached) -> any
         .into_iter()
         .collect::<std::io::Result<()>>()
         .context("the server stopped with an error")
-}
-
-/// A serving thread's listener, whose connections send kept bodies from
-/// the page cache's file (see `sitrep_web::serving`).
-struct Sendable(tokio::net::TcpListener);
-
-impl axum::serve::Listener for Sendable {
-    type Io = sitrep_web::serving::Stream;
-    type Addr = std::net::SocketAddr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        loop {
-            match self.0.accept().await {
-                Ok((tcp, addr)) => {
-                    // Responses go out whole; Nagle's delay would only
-                    // hold back their tail.
-                    let _ = tcp.set_nodelay(true);
-                    return (sitrep_web::serving::stream(tcp), addr);
-                }
-                // A connection reset before it was taken is that client's
-                // affair; anything else (out of descriptors, mostly) passes
-                // with time, so wait a little rather than spin.
-                Err(e) if e.kind() == std::io::ErrorKind::ConnectionAborted => {}
-                Err(e) => {
-                    tracing::warn!("cannot accept a connection: {e}");
-                    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-                }
-            }
-        }
-    }
-
-    fn local_addr(&self) -> std::io::Result<Self::Addr> {
-        self.0.local_addr()
-    }
 }
 
 async fn shutdown_signal() {

@@ -105,6 +105,98 @@ struct Entry {
 struct Form {
     body: Bytes,
     headers: HeaderMap,
+    /// The response's head as the serving threads write it (see
+    /// [`crate::front`]): status line and headers with the length, without
+    /// the date and the blank line that ends it.
+    head: Bytes,
+    /// The head of the 304 that answers a request naming this form's tag.
+    unchanged: Bytes,
+}
+
+/// A kept response for [`crate::front`] to write: [`Reply::head`], then
+/// the date, the cookie if any, a blank line and [`Reply::body`]. It
+/// borrows from its entry rather than counting references to the bytes,
+/// which both serving threads would contend for.
+pub(crate) struct Reply {
+    entry: Arc<Entry>,
+    coding: Coding,
+    what: Answered,
+    cookie: bool,
+    /// A packed entry's plain body, inflated for this request.
+    inflated: Option<Bytes>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Answered {
+    Unchanged,
+    Head,
+    Full,
+}
+
+impl Reply {
+    fn form(&self) -> &Form {
+        self.entry.form(self.coding)
+    }
+
+    /// The status line and headers, with the length; no date.
+    pub fn head(&self) -> &[u8] {
+        match self.what {
+            Answered::Unchanged => &self.form().unchanged,
+            Answered::Head | Answered::Full => &self.form().head,
+        }
+    }
+
+    /// The language cookie to set, if the reader lacks it.
+    pub fn cookie(&self) -> Option<&[u8]> {
+        if !self.cookie {
+            return None;
+        }
+        self.entry.cookie.as_ref().map(|(_, c)| c.as_bytes())
+    }
+
+    pub fn body(&self) -> &[u8] {
+        match (self.what, &self.inflated) {
+            (Answered::Full, Some(body)) => body,
+            (Answered::Full, None) => &self.form().body,
+            _ => &[],
+        }
+    }
+}
+
+/// The request headers the cache reads, from hyper's map or from
+/// [`crate::front`]'s parse of the request.
+pub(crate) trait Asking {
+    /// The values of every header called `name`, in order.
+    fn values<'s>(&'s self, name: &'s header::HeaderName) -> impl Iterator<Item = &'s [u8]>;
+}
+
+impl Asking for HeaderMap {
+    fn values<'s>(&'s self, name: &'s header::HeaderName) -> impl Iterator<Item = &'s [u8]> {
+        self.get_all(name).iter().map(HeaderValue::as_bytes)
+    }
+}
+
+impl Asking for [httparse::Header<'_>] {
+    fn values<'s>(&'s self, name: &'s header::HeaderName) -> impl Iterator<Item = &'s [u8]> {
+        self.iter()
+            .filter(|h| h.name.eq_ignore_ascii_case(name.as_str()))
+            .map(|h| h.value)
+    }
+}
+
+/// A header value as text when it is visible ASCII, as hyper's
+/// `HeaderValue::to_str` takes it.
+pub(crate) fn visible(v: &[u8]) -> Option<&str> {
+    v.iter()
+        .all(|&b| b == b'\t' || (32..127).contains(&b))
+        .then(|| std::str::from_utf8(v).ok())
+        .flatten()
+}
+
+/// What a kept entry answers: its tag matched, or one of its forms.
+enum Choice<'e> {
+    Unchanged(&'e Form),
+    Full { form: &'e Form, plain: bool },
 }
 
 /// What a reader's `Accept-Encoding` lets us send.
@@ -156,7 +248,7 @@ impl Entry {
         ]
         .into_iter()
         .flatten()
-        .map(|f| f.body.len() + f.headers.len() * 64)
+        .map(|f| f.body.len() + f.headers.len() * 64 + f.head.len() + f.unchanged.len())
         .sum()
     }
 
@@ -186,8 +278,8 @@ impl Entry {
 
     /// Whether `If-None-Match` names one of this entry's tags (the weak
     /// comparison RFC 9110 asks of GET).
-    fn matches(&self, if_none_match: &HeaderValue) -> bool {
-        let Ok(list) = if_none_match.to_str() else {
+    fn matches(&self, if_none_match: &[u8]) -> bool {
+        let Some(list) = visible(if_none_match) else {
             return false;
         };
         list.split(',').map(str::trim).any(|t| {
@@ -201,32 +293,55 @@ impl Entry {
         })
     }
 
-    /// The response to a request with these headers; `head`: without the
-    /// body (its length still said).
-    fn respond(&self, coding: Coding, req_headers: &HeaderMap, head: bool) -> Response {
+    fn choose(&self, coding: Coding, asked: &(impl Asking + ?Sized)) -> Choice<'_> {
         let form = self.form(coding);
-        if let Some(inm) = req_headers.get(header::IF_NONE_MATCH)
+        if let Some(inm) = asked.values(&header::IF_NONE_MATCH).next()
             && self.matches(inm)
         {
-            let mut headers = HeaderMap::with_capacity(4);
-            for name in [header::ETAG, header::VARY, header::CACHE_CONTROL] {
-                if let Some(v) = form.headers.get(&name) {
-                    headers.insert(name, v.clone());
-                }
-            }
-            return (StatusCode::NOT_MODIFIED, headers).into_response();
+            return Choice::Unchanged(form);
         }
         // The plain form: asked for, or the only one (a small body).
         let plain = std::ptr::eq(form, &self.identity);
+        Choice::Full { form, plain }
+    }
+
+    /// A form's body as sent; `None` when a packed body cannot be inflated.
+    fn body_of(&self, form: &Form, plain: bool) -> Option<Bytes> {
+        if plain && self.packed {
+            self.inflated()
+        } else {
+            Some(form.body.clone())
+        }
+    }
+
+    /// The language cookie to give a reader who lacks it.
+    fn cookie_for(&self, asked: &(impl Asking + ?Sized)) -> Option<&HeaderValue> {
+        let (lang, cookie) = self.cookie.as_ref()?;
+        (crate::pages::cookie_lang(asked).as_deref() != Some(lang.as_str())).then_some(cookie)
+    }
+
+    /// The response to a request with these headers; `head`: without the
+    /// body (its length still said).
+    fn respond(&self, coding: Coding, req_headers: &HeaderMap, head: bool) -> Response {
+        let (form, plain) = match self.choose(coding, req_headers) {
+            Choice::Unchanged(form) => {
+                let mut headers = HeaderMap::with_capacity(4);
+                for name in UNCHANGED_HEADERS {
+                    if let Some(v) = form.headers.get(&name) {
+                        headers.insert(name, v.clone());
+                    }
+                }
+                return (StatusCode::NOT_MODIFIED, headers).into_response();
+            }
+            Choice::Full { form, plain } => (form, plain),
+        };
         let body = if head {
             Body::empty()
-        } else if plain && self.packed {
-            match self.inflated() {
+        } else {
+            match self.body_of(form, plain) {
                 Some(body) => Body::from(body),
                 None => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
             }
-        } else {
-            Body::from(form.body.clone())
         };
         let mut res = Response::new(body);
         *res.status_mut() = self.status;
@@ -240,13 +355,61 @@ impl Entry {
             res.headers_mut()
                 .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
         }
-        if let Some((lang, cookie)) = &self.cookie
-            && crate::pages::cookie_lang(req_headers).as_deref() != Some(lang.as_str())
-        {
+        if let Some(cookie) = self.cookie_for(req_headers) {
             res.headers_mut().append(header::SET_COOKIE, cookie.clone());
         }
         res
     }
+}
+
+/// The same answer as [`Entry::respond`], as pre-encoded bytes.
+fn reply(
+    entry: Arc<Entry>,
+    coding: Coding,
+    asked: &[httparse::Header<'_>],
+    head: bool,
+) -> Option<Reply> {
+    let (what, inflated) = match entry.choose(coding, asked) {
+        Choice::Unchanged(_) => (Answered::Unchanged, None),
+        Choice::Full { .. } if head => (Answered::Head, None),
+        Choice::Full { plain, .. } if plain && entry.packed => {
+            (Answered::Full, Some(entry.inflated()?))
+        }
+        Choice::Full { .. } => (Answered::Full, None),
+    };
+    let cookie = what != Answered::Unchanged && entry.cookie_for(asked).is_some();
+    Some(Reply {
+        entry,
+        coding,
+        what,
+        cookie,
+        inflated,
+    })
+}
+
+/// The headers a 304 repeats from the full response.
+const UNCHANGED_HEADERS: [header::HeaderName; 3] =
+    [header::ETAG, header::VARY, header::CACHE_CONTROL];
+
+/// A response head as HTTP/1.1 writes it, up to the date: the status line
+/// and `headers`, with `len` as the content length if given.
+fn encode_head(status: StatusCode, headers: &HeaderMap, len: Option<usize>) -> Bytes {
+    let mut out = Vec::with_capacity(64 + headers.len() * 48);
+    out.extend_from_slice(b"HTTP/1.1 ");
+    out.extend_from_slice(status.as_str().as_bytes());
+    out.push(b' ');
+    out.extend_from_slice(status.canonical_reason().unwrap_or("").as_bytes());
+    out.extend_from_slice(b"\r\n");
+    for (name, value) in headers {
+        out.extend_from_slice(name.as_str().as_bytes());
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(value.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    if let Some(len) = len {
+        let _ = write!(out, "content-length: {len}\r\n");
+    }
+    Bytes::from(out)
 }
 
 /// Wraps the site's router: answers from kept responses, and keeps new
@@ -281,13 +444,9 @@ impl Cached {
         self
     }
 
-    /// A live entry's answer, if there is one.
-    fn hit(&self, req: &Request) -> Option<Response> {
+    /// The live entry kept for `target` (a path and query), if any.
+    fn live(&self, target: &str) -> Option<Arc<Entry>> {
         let entries = self.app.pages.entries.as_ref()?;
-        if !eligible(req) {
-            return None;
-        }
-        let method = req.method();
         let generation = self.app.store.changes().generation();
         // A plain load first: the swap writes a line every core shares.
         let emptied = &self.app.pages.emptied_for;
@@ -297,14 +456,33 @@ impl Cached {
             entries.clear();
             return None;
         }
-        let entry = entries.get(req.uri().path_and_query()?.as_str())?;
-        entry.holds(generation, self.app.now()).then(|| {
-            let coding = Coding::accepted(req.headers());
-            entry.respond(coding, req.headers(), method == Method::HEAD)
-        })
+        let entry = entries.get(target)?;
+        entry.holds(generation, self.app.now()).then_some(entry)
     }
 
-    fn answer(&self, req: Request) -> Answer {
+    /// A live entry's answer, if there is one.
+    fn hit(&self, req: &Request) -> Option<Response> {
+        if !eligible(req) {
+            return None;
+        }
+        let entry = self.live(req.uri().path_and_query()?.as_str())?;
+        let coding = Coding::accepted(req.headers());
+        Some(entry.respond(coding, req.headers(), req.method() == Method::HEAD))
+    }
+
+    /// The kept answer to a GET (or, `head`, a HEAD) of `target` with
+    /// these headers, as [`Cached::hit`] would give it; for
+    /// [`crate::front`], which writes it itself.
+    pub(crate) fn reply(
+        &self,
+        head: bool,
+        target: &str,
+        asked: &[httparse::Header<'_>],
+    ) -> Option<Reply> {
+        reply(self.live(target)?, Coding::accepted(asked), asked, head)
+    }
+
+    pub(crate) fn answer(&self, req: Request) -> Answer {
         if let Some(res) = self.hit(&req) {
             return Box::pin(std::future::ready(Ok(res)));
         }
@@ -331,12 +509,11 @@ impl Cached {
         Held(Arc::new(self))
     }
 
-    /// The service for a server that keeps it for the life of the process:
-    /// copied, not counted, for every request (the server clones its
-    /// service per request, and two cores counting one `Arc` fight over
-    /// its cache line).
-    pub fn for_process(self) -> Held<&'static Cached> {
-        Held(Box::leak(Box::new(self)))
+    /// The cache for a server that keeps it for the life of the process:
+    /// a reference every connection copies, not an `Arc` two cores would
+    /// fight over the counting of.
+    pub fn for_process(self) -> &'static Cached {
+        Box::leak(Box::new(self))
     }
 }
 
@@ -463,6 +640,7 @@ impl Entry {
         headers.remove(header::SET_COOKIE);
         headers.remove(header::CONTENT_LENGTH);
         headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+        let plain_len = body.len();
         let form = |suffix: &str, coding: Option<&'static str>, body: Bytes| {
             let mut headers = headers.clone();
             if let Ok(v) = HeaderValue::from_str(&format!("\"{tag}{suffix}\"")) {
@@ -471,9 +649,24 @@ impl Entry {
             if let Some(coding) = coding {
                 headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
             }
-            Form { body, headers }
+            let len = if coding.is_none() {
+                plain_len
+            } else {
+                body.len()
+            };
+            let mut repeated = HeaderMap::with_capacity(4);
+            for name in UNCHANGED_HEADERS {
+                if let Some(v) = headers.get(&name) {
+                    repeated.insert(name, v.clone());
+                }
+            }
+            Form {
+                head: encode_head(status, &headers, Some(len)),
+                unchanged: encode_head(StatusCode::NOT_MODIFIED, &repeated, None),
+                body,
+                headers,
+            }
         };
-        let plain_len = body.len();
         let (gzip, brotli) = if body.len() >= MIN_COMPRESS {
             (
                 gzip(&body).map(|b| form("-gz", Some("gzip"), b)),
@@ -534,10 +727,12 @@ fn next_midnight(now: Timestamp) -> Timestamp {
 
 impl Coding {
     /// The best coding `Accept-Encoding` allows: brotli, then gzip.
-    fn accepted(headers: &HeaderMap) -> Coding {
+    fn accepted(headers: &(impl Asking + ?Sized)) -> Coding {
         let mut best = Coding::Identity;
-        for value in headers.get_all(header::ACCEPT_ENCODING) {
-            let Ok(value) = value.to_str() else { continue };
+        for value in headers.values(&header::ACCEPT_ENCODING) {
+            let Some(value) = visible(value) else {
+                continue;
+            };
             for item in value.split(',') {
                 let mut parts = item.split(';');
                 let name = parts.next().unwrap_or("").trim();
@@ -609,12 +804,12 @@ mod tests {
         brotli::BrotliDecompress(&mut &e.brotli.as_ref().unwrap().body[..], &mut unbrotli).unwrap();
         assert_eq!(unbrotli, &body[..]);
         for t in &tags {
-            assert!(e.matches(t));
+            assert!(e.matches(t.as_bytes()));
         }
-        assert!(e.matches(&HeaderValue::from_static("\"x\", W/\"nope\", *")));
-        assert!(!e.matches(&HeaderValue::from_static("\"nope\"")));
+        assert!(e.matches(b"\"x\", W/\"nope\", *"));
+        assert!(!e.matches(b"\"nope\""));
         let almost = HeaderValue::from_str(&format!("\"{}-zz\"", e.tag)).unwrap();
-        assert!(!e.matches(&almost));
+        assert!(!e.matches(almost.as_bytes()));
         assert_eq!(next_midnight(86_400 * 3 + 5), 86_400 * 4);
         assert_eq!(next_midnight(86_400 * 3), 86_400 * 4);
     }

@@ -16,6 +16,7 @@ mod discovery;
 mod error;
 mod forecasts;
 mod form;
+pub mod front;
 pub mod ghost;
 mod headers;
 pub mod media;

@@ -689,11 +689,10 @@ pub(crate) fn reader_lang(app: &AppState, headers: &HeaderMap) -> Lang {
 }
 
 /// The language cookie's value, as sent.
-pub(crate) fn cookie_lang(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn cookie_lang(headers: &(impl crate::cache::Asking + ?Sized)) -> Option<String> {
     headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
+        .values(&header::COOKIE)
+        .filter_map(crate::cache::visible)
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
         .find(|(k, _)| *k == LANG_COOKIE)

@@ -180,3 +180,27 @@ pub fn http_post(port: u16, path: &str, body: &str) -> (u16, String) {
         .unwrap_or(0);
     (status, out)
 }
+
+/// Reads one response off a kept-alive connection: (head, body); with
+/// `head_request` (a HEAD, or a request answered 304), no body is read.
+pub fn read_response(s: &mut TcpStream, head_request: bool) -> (String, Vec<u8>) {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        s.read_exact(&mut byte).expect("a response head");
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8(head).unwrap();
+    let len: usize = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length:")
+                .map(|v| v.trim().parse().unwrap())
+        })
+        .or(head_request.then_some(0))
+        .expect("a length");
+    let mut body = vec![0; if head_request { 0 } else { len }];
+    s.read_exact(&mut body).expect("the whole body");
+    (head, body)
+}
