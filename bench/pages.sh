@@ -14,6 +14,9 @@
 #   SITE          an existing data folder (from `sitrep demo --scale`) to
 #                 serve instead of generating one; it is not changed
 #   DURATION      seconds of wrk load per measurement (default 5)
+#   ROUNDS        measurements of each server per row, nginx and sitrep
+#                 taking turns (default 3); the table gives medians, the
+#                 ratio being the median of each round's ratio
 #   CONNECTIONS   wrk connections (default 64)
 #   SKIP_BUILD=1  use the existing target/release/sitrep
 #   KEEP_WORK=1   keep the temporary folder
@@ -28,12 +31,14 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$ROOT/bench/lib.sh"
 COMMENTARIES=${COMMENTARIES:-10000}
 DURATION=${DURATION:-5}
+ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-64}
 SITE=${SITE:-}
 KEEP_WORK=${KEEP_WORK:-0}
 JSON_OUT=${JSON_OUT:-}
 is_count "$COMMENTARIES" || die "COMMENTARIES must be a positive whole number, not '$COMMENTARIES'"
 is_count "$DURATION" || die "DURATION must be a whole number of seconds, not '$DURATION'"
+is_count "$ROUNDS" || die "ROUNDS must be a positive whole number, not '$ROUNDS'"
 is_count "$CONNECTIONS" || die "CONNECTIONS must be a positive whole number, not '$CONNECTIONS'"
 for t in wrk curl python3; do
     command -v "$t" >/dev/null || die "$t is missing: apt-get install -y wrk nginx curl python3"
@@ -192,20 +197,24 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" "http://
 start_nginx "$STATIC" "$WORK" auto
 SERVERS+=("$NGINX_PID")
 
-# Rows: type, coding, server, p50, p99, rps.
+# Rows: type, coding, server, p50, p99, rps. Each server has its turn in
+# every round, so that the machine's drift (these are shared machines)
+# falls on both alike.
 ROWS=$WORK/rows.tsv
 : >"$ROWS"
-say "loading each page type: ${DURATION}s a run, $CONNECTIONS connections"
+say "loading each page type: ${DURATION}s a run, $CONNECTIONS connections, $ROUNDS rounds"
 for kind in "${TYPES[@]}"; do
     for coding in identity gzip; do
         hdr=""
         [[ $coding == gzip ]] && hdr="Accept-Encoding: gzip"
-        read -r a b c < <(wrk_measure "http://127.0.0.1:$NGINX_PORT" "$CONNECTIONS" "$DURATION" "$WORK/$kind-nginx.lua" "$hdr")
-        printf '%s\t%s\tnginx\t%s\t%s\t%s\n' "$kind" "$coding" "$a" "$b" "$c" >>"$ROWS"
-        read -r a b c < <(wrk_measure "http://127.0.0.1:$PORT" "$CONNECTIONS" "$DURATION" "$WORK/$kind-sitrep.lua" "$hdr")
-        printf '%s\t%s\tsitrep\t%s\t%s\t%s\n' "$kind" "$coding" "$a" "$b" "$c" >>"$ROWS"
-        printf '    %-10s %-8s nginx %s/s, sitrep %s/s\n' "$kind" "$coding" \
-            "$(awk -F'\t' -v k="$kind" -v c="$coding" '$1==k && $2==c && $3=="nginx" {print $6}' "$ROWS")" "$c"
+        for ((round = 1; round <= ROUNDS; round++)); do
+            read -r a b c < <(wrk_measure "http://127.0.0.1:$NGINX_PORT" "$CONNECTIONS" "$DURATION" "$WORK/$kind-nginx.lua" "$hdr")
+            printf '%s\t%s\tnginx\t%s\t%s\t%s\n' "$kind" "$coding" "$a" "$b" "$c" >>"$ROWS"
+            ng=$c
+            read -r a b c < <(wrk_measure "http://127.0.0.1:$PORT" "$CONNECTIONS" "$DURATION" "$WORK/$kind-sitrep.lua" "$hdr")
+            printf '%s\t%s\tsitrep\t%s\t%s\t%s\n' "$kind" "$coding" "$a" "$b" "$c" >>"$ROWS"
+            printf '    %-10s %-8s round %d: nginx %s/s, sitrep %s/s\n' "$kind" "$coding" "$round" "$ng" "$c"
+        done
     done
 done
 RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER/status")
@@ -233,21 +242,26 @@ COLD_RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$COLD_SERVER/status")
 STAMP=$(date -u +%Y%m%d-%H%M%S)
 OUT=$ROOT/bench/results/pages-$STAMP.md
 mkdir -p "$ROOT/bench/results"
-GENERATED=$GENERATED CONNECTIONS=$CONNECTIONS DURATION=$DURATION STARTUP_MS=$STARTUP_MS \
+GENERATED=$GENERATED CONNECTIONS=$CONNECTIONS DURATION=$DURATION ROUNDS=$ROUNDS STARTUP_MS=$STARTUP_MS \
     RSS_KB=$RSS_KB ANON_KB=$ANON_KB FILE_KB=$FILE_KB COLD_RSS_KB=$COLD_RSS_KB CORES=$(nproc) WHEN="$(date -u '+%Y-%m-%d %H:%M UTC')" \
     python3 - "$ROWS" "$WORK/lists/chosen.json" "$OUT" "$JSON_OUT" <<'PY'
 import json, os, sys
+from statistics import median
 rows_file, chosen_file, out, json_out = sys.argv[1:]
 env = os.environ
 chosen = json.load(open(chosen_file))
-rows = {}
+# Every measurement of a row, in the order taken (nginx and sitrep in turn).
+runs = {}
 for line in open(rows_file):
     kind, coding, server, p50, p99, rps = line.rstrip("\n").split("\t")
-    rows[(kind, coding, server)] = {"p50_ms": float(p50), "p99_ms": float(p99), "rps": float(rps)}
+    runs.setdefault((kind, coding, server), []).append(
+        {"p50_ms": float(p50), "p99_ms": float(p99), "rps": float(rps)})
+rows = {key: {f: median(r[f] for r in rs) for f in ("p50_ms", "p99_ms", "rps")}
+        for key, rs in runs.items()}
 types = ["home", "commentary", "edition", "trend", "archive", "search", "feed"]
 figures = {
     "site": env["GENERATED"], "connections": int(env["CONNECTIONS"]),
-    "duration_s": int(env["DURATION"]), "archive_page": chosen["archive_page"],
+    "duration_s": int(env["DURATION"]), "rounds": int(env["ROUNDS"]), "archive_page": chosen["archive_page"],
     "startup_ms": int(env["STARTUP_MS"]), "peak_rss_mb": round(int(env["RSS_KB"]) / 1024, 1),
     "anon_rss_mb": round(int(env["ANON_KB"]) / 1024, 1), "file_rss_mb": round(int(env["FILE_KB"]) / 1024, 1),
     "uncached_peak_rss_mb": round(int(env["COLD_RSS_KB"]) / 1024, 1), "pages": {},
@@ -263,11 +277,14 @@ for kind in types:
     entry = {"addresses": n, "bytes": plain, "gzip_bytes": zipped, "uncached": cold}
     for coding in ["identity", "gzip"]:
         ng, st = rows[(kind, coding, "nginx")], rows[(kind, coding, "sitrep")]
-        ratio = st["rps"] / ng["rps"]
-        entry[coding] = {"nginx": ng, "sitrep": st, "ratio": round(ratio, 3)}
+        ratios = [s["rps"] / n["rps"] for n, s in zip(runs[(kind, coding, "nginx")], runs[(kind, coding, "sitrep")])]
+        ratio = median(ratios)
+        entry[coding] = {"nginx": ng, "sitrep": st, "ratio": round(ratio, 3),
+                         "round_ratios": [round(r, 3) for r in ratios]}
         first = coding == "identity"
         cells = [kind, str(n), f"{plain} ({zipped})"] if first else ["", "", ""]
-        cells += [coding, f"{ng['rps']:.0f}", f"{st['rps']:.0f}", f"**{ratio:.2f}**",
+        spread = f" ({min(ratios):.2f}–{max(ratios):.2f})" if len(ratios) > 1 else ""
+        cells += [coding, f"{ng['rps']:.0f}", f"{st['rps']:.0f}", f"**{ratio:.2f}**{spread}",
                   f"{st['p50_ms']:.2f}", f"{st['p99_ms']:.2f}", f"{ng['p99_ms']:.2f}"]
         cells += [f"{cold['p50_ms']:.2f}", f"{cold['p99_ms']:.2f}"] if first else ["", ""]
         lines.append("| " + " | ".join(cells) + " |")
@@ -275,7 +292,9 @@ for kind in types:
 head = (
     f"# Page benchmark, {env['WHEN']}\n\n"
     f"Site: {figures['site']}; archive page {figures['archive_page']}. Machine: {env['CORES']} cores. "
-    f"wrk, {figures['duration_s']} s a run, {figures['connections']} connections; nginx "
+    f"wrk, {figures['duration_s']} s a run, {figures['connections']} connections, "
+    f"{figures['rounds']} rounds of nginx then sitrep: medians, and the median of the rounds' "
+    "ratios (their range in brackets). nginx "
     "(worker_processes auto, gzip_static) serves the same bytes saved as files. Uncached: a "
     "second node with `SITREP_PAGE_CACHE_MB=0`, one connection.\n"
 )
