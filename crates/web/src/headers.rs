@@ -14,10 +14,25 @@ use axum::response::{IntoResponse, Response};
 pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
     form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-pub async fn security_headers(req: Request, next: Next) -> Response {
+/// HSTS for a site served over HTTPS: browsers that have seen it once go
+/// to HTTPS by themselves for a year (subdomains are the operator's to
+/// decide; they are left out).
+const HSTS: &str = "max-age=31536000";
+
+pub async fn security_headers(
+    State(app): State<Arc<crate::AppState>>,
+    req: Request,
+    next: Next,
+) -> Response {
     let is_workspace = req.uri().path().starts_with("/workspace");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    if app.public_url.starts_with("https://") {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CSP),

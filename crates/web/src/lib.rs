@@ -374,7 +374,10 @@ pub fn service(state: Arc<AppState>) -> cache::Cached {
             headers::remember_language,
         ))
         .layer(axum::middleware::from_fn(mirror::mode))
-        .layer(axum::middleware::from_fn(headers::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            headers::security_headers,
+        ))
         // Request spans and timings at DEBUG (`SITREP_LOG=tower_http=debug,info`).
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state.clone());
