@@ -149,6 +149,25 @@ impl Store {
                     Ok(())
                 })
             })
+            // A connection must come back with no transaction open. When
+            // SQLite meets a full disk it rolls the transaction back by
+            // itself; sqlx's ROLLBACK then fails and its count of open
+            // transactions stays at one, so the connection's next
+            // transaction would open a savepoint, "commit" by releasing it,
+            // and leave its writes uncommitted: a save acknowledged and
+            // lost (the disk-full test in tests/faults.rs found this). Such
+            // a connection is closed instead, which ends whatever it held.
+            .after_release(|conn, _meta| {
+                Box::pin(async move {
+                    use sqlx::Connection;
+                    if !conn.is_in_transaction() {
+                        return Ok(true);
+                    }
+                    // A dropped transaction's rollback may still be queued.
+                    conn.ping().await?;
+                    Ok(!conn.is_in_transaction())
+                })
+            })
             .connect_with(options)
             .await
             .map_err(connect_error)?;
@@ -214,8 +233,8 @@ impl Store {
 
 impl StoreError {
     /// Whether the database could not be reached (down, restarting, pool
-    /// exhausted), as opposed to a query that failed: the former is worth a
-    /// 503 and a retry.
+    /// exhausted) or had no room to write (a full disk), as opposed to a
+    /// query that failed: the former is worth a 503 and a retry.
     pub fn is_unavailable(&self) -> bool {
         match self {
             StoreError::Sqlx(e) => {
@@ -227,10 +246,20 @@ impl StoreError {
                         | sqlx::Error::WorkerCrashed
                         | sqlx::Error::Tls(_)
                 ) || matches!(e, sqlx::Error::Database(db) if db.code().is_some_and(|c| c.starts_with("57P") || c.starts_with("08")))
+                    || self.is_full()
             }
             StoreError::Connect { .. } => true,
             _ => false,
         }
+    }
+
+    /// Whether the database refused a write for want of room: SQLite's
+    /// SQLITE_FULL (13, which it reports for ENOSPC), PostgreSQL's
+    /// `disk_full` (53100). The transaction was rolled back; nothing
+    /// written before it is harmed.
+    pub fn is_full(&self) -> bool {
+        matches!(self, StoreError::Sqlx(sqlx::Error::Database(db))
+            if db.code().is_some_and(|c| c == "13" || c == "53100"))
     }
 }
 
