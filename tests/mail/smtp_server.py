@@ -5,6 +5,10 @@ into a maildir, with a few behaviours of real relays on purpose:
 - one starting with "later" gets 451 at RCPT the first time, then is taken;
 - a message to one starting with "full" gets 552 5.2.2 (mailbox full) after
   DATA, and to one starting with "spam" 554 5.7.1 (refused as spam);
+- the first message to one starting with "hang" gets no answer at all after
+  DATA (the server stalls), and the first to one starting with "drop" has
+  its connection cut after DATA with no answer; neither is kept, and the
+  next try is taken;
 - with --cert and --key it offers STARTTLS (and requires it before AUTH);
 - with --user and --password it requires AUTH (PLAIN or LOGIN).
 
@@ -25,6 +29,8 @@ class Handler:
     def __init__(self, maildir):
         self.box = mailbox.Maildir(maildir, create=True)
         self.deferred = set()
+        self.stalled = set()
+        self.cut = set()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         local = address.split("@", 1)[0].lower()
@@ -42,6 +48,14 @@ class Handler:
             return "552 5.2.2 Mailbox full"
         if any(l.startswith("spam") for l in locals_):
             return "554 5.7.1 Message refused as spam"
+        to = ",".join(envelope.rcpt_tos)
+        if any(l.startswith("hang") for l in locals_) and to not in self.stalled:
+            self.stalled.add(to)
+            await asyncio.sleep(3600)
+        if any(l.startswith("drop") for l in locals_) and to not in self.cut:
+            self.cut.add(to)
+            server.transport.abort()
+            return "421 4.4.2 Closing"
         # The envelope goes first, as a header a maildir reader can see.
         head = "X-Envelope-From: {}\r\nX-Envelope-To: {}\r\n".format(
             envelope.mail_from, ",".join(envelope.rcpt_tos)

@@ -28,6 +28,22 @@ pub enum Security {
     Tls,
 }
 
+/// How long the relay may take to answer any one step (connecting, each
+/// command, the message): 60 seconds, or `SITREP_SMTP_TIMEOUT`. A relay
+/// that hangs past it counts as one that dropped the connection: the
+/// letter is tried again later.
+pub fn timeout() -> Duration {
+    static TIMEOUT: std::sync::OnceLock<Duration> = std::sync::OnceLock::new();
+    *TIMEOUT.get_or_init(|| {
+        let secs = std::env::var("SITREP_SMTP_TIMEOUT")
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+            .filter(|s| *s > 0)
+            .unwrap_or(60);
+        Duration::from_secs(secs)
+    })
+}
+
 /// Where mail goes, parsed from `smtp_url`.
 #[derive(Clone)]
 pub struct Relay {
@@ -162,7 +178,7 @@ impl Relay {
             SmtpClientBuilder::new_with_tls_connector(self.host.clone(), self.port, connector)
                 .implicit_tls(self.security == Security::Tls)
                 .helo_host(hello)
-                .timeout(Duration::from_secs(60));
+                .timeout(timeout());
         if let Some((user, password)) = &self.credentials {
             b = b.credentials((user.clone(), password.clone()));
         }

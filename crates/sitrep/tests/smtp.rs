@@ -606,6 +606,45 @@ fn refused_addresses_bounce_and_busy_ones_are_tried_again() {
 }
 
 #[test]
+fn a_relay_that_stalls_or_cuts_the_connection_mid_message_loses_and_doubles_nothing() {
+    let Some(smtp) = start_smtp() else { return };
+    let mut csv = String::from("email,languages,consent\n");
+    let mut want = Vec::new();
+    for who in ["hang", "drop", "a", "b", "c", "d", "e", "f", "g", "h"] {
+        csv.push_str(&format!("{who}@example.org,en,form\n"));
+        want.push(format!("{who}@example.org"));
+    }
+    let site = site_with_readers(&csv);
+    let started = Instant::now();
+    let out = send_to(
+        &site,
+        &format!("smtp://127.0.0.1:{}", smtp.port),
+        &[("SITREP_RETRY_AFTER", "1"), ("SITREP_SMTP_TIMEOUT", "2")],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // The relay stalled once (given up after 2 s) and cut once; both
+    // letters went again a second later and arrived.
+    assert!(
+        stdout.contains("10 sent, 0 failed (0 bounced), of 10"),
+        "{stdout}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "{:?}",
+        started.elapsed()
+    );
+    // Each reader has exactly one copy: the relay kept neither broken try.
+    let mut to: Vec<String> = messages(&smtp.maildir)
+        .iter()
+        .map(|m| m["envelope_to"].as_str().unwrap().to_owned())
+        .collect();
+    to.sort();
+    want.sort();
+    assert_eq!(to, want);
+}
+
+#[test]
 fn a_relay_with_starttls_and_a_password_is_reached_safely() {
     // A private authority and the relay's certificate signed by it.
     let dir = tempfile::tempdir().unwrap();
