@@ -211,8 +211,19 @@ impl Store {
 
     /// Starts a write transaction.
     pub async fn writer(&self) -> Result<Writer> {
+        // On SQLite a write transaction takes the write lock when it
+        // begins. A deferred one that reads first and then writes cannot
+        // wait for the lock (its snapshot may be stale): when another
+        // connection or process (a `sitrep send` beside `serve`) had
+        // written meanwhile, it failed at once with "database is locked"
+        // (found by bench/soak.sh). Begun IMMEDIATE, it waits its turn,
+        // up to the busy timeout.
+        let tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
         Ok(Writer::new(
-            self.pool.begin().await?,
+            tx,
             self.backend,
             self.changes.clone(),
         ))
@@ -247,10 +258,25 @@ impl StoreError {
                         | sqlx::Error::Tls(_)
                 ) || matches!(e, sqlx::Error::Database(db) if db.code().is_some_and(|c| c.starts_with("57P") || c.starts_with("08")))
                     || self.is_full()
+                    || self.is_busy()
             }
             StoreError::Connect { .. } => true,
             _ => false,
         }
+    }
+
+    /// Whether SQLite gave up waiting for another writer (SQLITE_BUSY and
+    /// its extended codes, after the busy timeout).
+    pub fn is_busy(&self) -> bool {
+        let StoreError::Sqlx(sqlx::Error::Database(db)) = self else {
+            return false;
+        };
+        // SQLite's codes are numbers under 10,000; PostgreSQL's, five
+        // characters.
+        db.code()
+            .filter(|c| c.len() < 5)
+            .and_then(|c| c.parse::<i32>().ok())
+            .is_some_and(|c| c & 0xff == 5)
     }
 
     /// Whether the database refused a write for want of room: SQLite's

@@ -950,7 +950,8 @@ pub async fn add_subscriber(
         caller
             .audit(&mut w, "subscriber-added", email, note, now)
             .await?;
-        w.commit().await?;
+        // No public page shows subscribers: kept pages stay.
+        w.commit_bookkeeping().await?;
         Ok::<_, StoreError>(id)
     }
     .await;
@@ -999,7 +1000,7 @@ pub async fn erase_subscriber(
                     now,
                 )
                 .await?;
-            w.commit().await?;
+            w.commit_bookkeeping().await?;
         }
         Ok::<_, StoreError>(erased)
     }
