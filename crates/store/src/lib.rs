@@ -222,11 +222,7 @@ impl Store {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
         };
-        Ok(Writer::new(
-            tx,
-            self.backend,
-            self.changes.clone(),
-        ))
+        Ok(Writer::new(tx, self.backend, self.changes.clone()))
     }
 
     /// Whether the site has any edition at all (published or not).
