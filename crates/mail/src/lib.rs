@@ -10,6 +10,8 @@
 //! Architecture invariant: no network but the configured relay.
 
 pub mod dkim;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod relay;
 pub mod report;
 

@@ -40,9 +40,7 @@ pub fn parse_report(raw: &[u8]) -> Result<Report, NotAReport> {
     if raw.len() > 10 * 1024 * 1024 {
         return Err(NotAReport("the message is larger than 10 MB".into()));
     }
-    let message = MessageParser::default()
-        .parse(raw)
-        .ok_or_else(|| NotAReport("not an email message".into()))?;
+    let message = parse_message(raw).ok_or_else(|| NotAReport("not an email message".into()))?;
     let mut status = None;
     let mut feedback = None;
     let mut original: Option<Vec<u8>> = None;
@@ -75,7 +73,7 @@ pub fn parse_report(raw: &[u8]) -> Result<Report, NotAReport> {
     let mut returned_to = None;
     let mut links = Vec::new();
     if let Some(original) = &original
-        && let Some(m) = MessageParser::default().parse(original.as_slice())
+        && let Some(m) = parse_message(original)
     {
         returned_to = m
             .to()
@@ -121,6 +119,16 @@ pub fn parse_report(raw: &[u8]) -> Result<Report, NotAReport> {
     Err(NotAReport(
         "neither a delivery status notification (multipart/report with message/delivery-status) nor a feedback report (message/feedback-report)".into(),
     ))
+}
+
+/// mail-parser's reading of a message; `None` also when it panics. Some
+/// malformed multiparts trip a `debug_assert!` in 0.11 (fixed in 1.0,
+/// which needs a newer Rust), and a report is whatever a stranger sent:
+/// one must not stop `sitrep mail ingest`.
+fn parse_message(raw: &[u8]) -> Option<mail_parser::Message<'_>> {
+    std::panic::catch_unwind(|| MessageParser::default().parse(raw))
+        .ok()
+        .flatten()
 }
 
 /// Whether a DSN status says the address itself is refused.
@@ -218,6 +226,13 @@ fn bare_address(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_multipart_that_trips_the_parser_is_no_report() {
+        // Found by the `mail_report` fuzz target (fuzz/seeds/mail_report/).
+        let raw = b"Content-Type:multipart;boundary=b1\n\n--b1Content-Type:message/rfc822\n\nContent-Type:message/rfc822\n\n\n--b1--";
+        assert!(parse_report(raw).is_err());
+    }
 
     const DSN: &str = "From: MAILER-DAEMON@mx.example.net\r\n\
 To: news@varesia.example\r\n\

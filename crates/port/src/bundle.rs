@@ -113,7 +113,7 @@ pub fn slugify(text: &str) -> String {
 }
 
 /// The Monday-to-Sunday week a moment falls in (UTC).
-fn week_of(t: Timestamp) -> Option<EditionWeek> {
+pub(crate) fn week_of(t: Timestamp) -> Option<EditionWeek> {
     let day = jiff::tz::TimeZone::UTC
         .to_datetime(jiff::Timestamp::from_second(t).ok()?)
         .date();
@@ -426,7 +426,7 @@ pub async fn write(
 }
 
 /// Names in the site's languages: the source's, else its first for all.
-fn named(n: &Named, site_langs: &[Lang]) -> Vec<(Lang, String, String)> {
+pub(crate) fn named(n: &Named, site_langs: &[Lang]) -> Vec<(Lang, String, String)> {
     let fallback = n.names.first().cloned();
     site_langs
         .iter()

@@ -229,7 +229,12 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest, PortError> {
             path.display()
         ))
     })?;
-    let manifest: Manifest = serde_json::from_str(&text)
+    parse_manifest(&text)
+}
+
+/// Reads and checks the text of `manifest.json`.
+pub fn parse_manifest(text: &str) -> Result<Manifest, PortError> {
+    let manifest: Manifest = serde_json::from_str(text)
         .map_err(|e| PortError::Bad(format!("manifest.json is not an export's manifest: {e}")))?;
     if manifest.format != FORMAT {
         return Err(PortError::Bad(format!(

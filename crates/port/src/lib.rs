@@ -7,6 +7,8 @@
 
 pub mod bundle;
 pub mod export;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod ghost;
 pub mod markdown;
 mod php;

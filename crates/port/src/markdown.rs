@@ -29,7 +29,7 @@ use crate::bundle::{Bundle, Doc, DocVersion, Named, slugify};
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-struct Front {
+pub(crate) struct Front {
     title: Option<String>,
     slug: Option<String>,
     date: Option<Date>,
@@ -91,6 +91,42 @@ fn split(text: &str) -> Result<(&str, bool, &str), String> {
     Err("the file does not start with front matter (+++ or ---)".into())
 }
 
+/// One file's text (`stem` is its name without `.md`) as a version and its
+/// front matter, or why it cannot be taken.
+pub(crate) fn parse_file(
+    text: &str,
+    stem: &str,
+    lang: Lang,
+) -> Result<(DocVersion, Front), String> {
+    let (front, toml, body) = split(text)?;
+    let front: Front = if toml {
+        toml::from_str(front).map_err(|e| format!("its TOML front matter: {}", e.message()))?
+    } else {
+        serde_yaml_ng::from_str(front).map_err(|e| format!("its YAML front matter: {e}"))?
+    };
+    let Some(title) = front.title.clone().filter(|t| !t.trim().is_empty()) else {
+        return Err("it has no title".into());
+    };
+    let Some(date) = front.date.as_ref().and_then(Date::seconds) else {
+        return Err("it has no date (such as 2024-06-03T09:00:00Z)".into());
+    };
+    let version = DocVersion {
+        lang,
+        slug: slugify(front.slug.as_deref().unwrap_or(stem)),
+        title,
+        lead: front
+            .lead
+            .clone()
+            .or_else(|| front.description.clone())
+            .or_else(|| front.summary.clone())
+            .unwrap_or_default(),
+        body: body.trim().to_owned(),
+        published: !front.draft,
+        date,
+    };
+    Ok((version, front))
+}
+
 /// Reads every `*.md` file under `DIR/{lang}/`.
 pub fn read(dir: &Path, site_langs: &[Lang]) -> Result<Bundle, PortError> {
     if !dir.is_dir() {
@@ -143,53 +179,18 @@ pub fn read(dir: &Path, site_langs: &[Lang]) -> Result<Bundle, PortError> {
                     continue;
                 }
             };
-            let parsed = split(&text).and_then(|(front, toml, body)| {
-                let f: Front = if toml {
-                    toml::from_str(front)
-                        .map_err(|e| format!("its TOML front matter: {}", e.message()))?
-                } else {
-                    serde_yaml_ng::from_str(front)
-                        .map_err(|e| format!("its YAML front matter: {e}"))?
-                };
-                Ok((f, body.trim().to_owned()))
-            });
-            let (front, body) = match parsed {
-                Ok(p) => p,
+            let (version, front) = match parse_file(&text, stem, lang) {
+                Ok(parsed) => parsed,
                 Err(why) => {
                     bundle.skipped.push((source, why));
                     continue;
                 }
-            };
-            let Some(title) = front.title.clone().filter(|t| !t.trim().is_empty()) else {
-                bundle.skipped.push((source, "it has no title".into()));
-                continue;
-            };
-            let Some(date) = front.date.as_ref().and_then(Date::seconds) else {
-                bundle.skipped.push((
-                    source,
-                    "it has no date (such as 2024-06-03T09:00:00Z)".into(),
-                ));
-                continue;
             };
             let key = front
                 .translation_key
                 .clone()
                 .or_else(|| front.key.clone())
                 .unwrap_or_else(|| stem.to_owned());
-            let version = DocVersion {
-                lang,
-                slug: slugify(front.slug.as_deref().unwrap_or(stem)),
-                title,
-                lead: front
-                    .lead
-                    .clone()
-                    .or_else(|| front.description.clone())
-                    .or_else(|| front.summary.clone())
-                    .unwrap_or_default(),
-                body,
-                published: !front.draft,
-                date,
-            };
             groups
                 .entry(key)
                 .or_default()

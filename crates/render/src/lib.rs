@@ -6,6 +6,8 @@
 
 pub mod charts;
 pub mod feeds;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod markdown;
 pub mod urls;
 pub mod view;

@@ -39,17 +39,17 @@ const WINDOW: i64 = 3600;
 
 /// What the form holds, as typed.
 #[derive(Default)]
-struct Typed {
-    name: String,
-    email: String,
-    organisation: String,
-    topic: String,
-    question: String,
-    lang: String,
+pub(crate) struct Typed {
+    pub(crate) name: String,
+    pub(crate) email: String,
+    pub(crate) organisation: String,
+    pub(crate) topic: String,
+    pub(crate) question: String,
+    pub(crate) lang: String,
 }
 
 impl Typed {
-    fn read(f: &[(String, String)]) -> Typed {
+    pub(crate) fn read(f: &[(String, String)]) -> Typed {
         Typed {
             name: field(f, "name").trim().to_owned(),
             email: field(f, "email").trim().to_owned(),

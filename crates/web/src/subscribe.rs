@@ -67,6 +67,16 @@ async fn show(
     crate::pages::private_page(app, lang, status, result).await
 }
 
+/// The site's languages ticked in a form (`lang` fields); others are
+/// passed over.
+pub(crate) fn chosen_langs(f: &[(String, String)], site_langs: &[Lang]) -> Vec<Lang> {
+    f.iter()
+        .filter(|(k, _)| k == "lang")
+        .filter_map(|(_, v)| Lang::parse(v).ok())
+        .filter(|l| site_langs.contains(l))
+        .collect()
+}
+
 /// `GET /{lang}/subscribe`: the form, with the page's language ticked.
 pub async fn form(State(app): App, SiteLang(lang): SiteLang) -> Response {
     show(
@@ -93,12 +103,7 @@ pub async fn subscribe(State(app): App, SiteLang(lang): SiteLang, req: Request) 
     let f = fields(&body);
     let email = field(&f, "email").trim().to_owned();
     let site_langs = app.langs();
-    let chosen: Vec<Lang> = f
-        .iter()
-        .filter(|(k, _)| k == "lang")
-        .filter_map(|(_, v)| Lang::parse(v).ok())
-        .filter(|l| site_langs.contains(l))
-        .collect();
+    let chosen = chosen_langs(&f, &site_langs);
     let chosen_codes: Vec<&str> = chosen.iter().map(|l| l.as_str()).collect();
     let retry = |key: &str| json!({"step": "form", "email": email, "chosen": chosen_codes, "error": app.i18n.t(lang, key)});
     if !crate::workspace::valid_email(&email) {
@@ -378,12 +383,7 @@ pub async fn manage_save(State(app): App, SiteLang(lang): SiteLang, body: Bytes)
         Err(r) => return r,
     };
     let site_langs = app.langs();
-    let chosen: Vec<Lang> = f
-        .iter()
-        .filter(|(k, _)| k == "lang")
-        .filter_map(|(_, v)| Lang::parse(v).ok())
-        .filter(|l| site_langs.contains(l))
-        .collect();
+    let chosen = chosen_langs(&f, &site_langs);
     let (status, notice) = match field(&f, "action") {
         "leave" => (SubscriberStatus::Unsubscribed, "subscribe-left"),
         "pause" => (SubscriberStatus::Paused, "subscribe-paused"),

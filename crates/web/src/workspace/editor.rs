@@ -209,7 +209,7 @@ async fn choices(app: &AppState, lang: Lang) -> Result<Value, PageError> {
 }
 
 #[derive(Deserialize, Default)]
-struct NewForm {
+pub(super) struct NewForm {
     csrf: String,
     edition_id: String,
     trend_id: String,
@@ -697,7 +697,7 @@ async fn edit_form(
 }
 
 #[derive(Deserialize)]
-struct SaveForm {
+pub(super) struct SaveForm {
     csrf: String,
     base: i64,
     slug: String,
@@ -872,7 +872,7 @@ async fn save(
 }
 
 #[derive(Deserialize)]
-struct StatusForm {
+pub(super) struct StatusForm {
     csrf: String,
     to: String,
     /// `YYYY-MM-DDTHH:MM` in UTC, for publishing; empty means now.
@@ -1047,7 +1047,7 @@ fn diff(old: &str, new: &str) -> Vec<Value> {
 }
 
 #[derive(Deserialize)]
-struct RestoreForm {
+pub(super) struct RestoreForm {
     csrf: String,
     revision: i64,
 }

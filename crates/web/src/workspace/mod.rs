@@ -18,6 +18,8 @@ mod delivery;
 pub(crate) mod editions;
 pub(crate) mod editor;
 mod forecasts;
+#[doc(hidden)]
+pub mod fuzzing;
 mod lists;
 mod outbox;
 mod requests;
@@ -362,7 +364,7 @@ async fn dashboard(State(app): App, staff: Staff) -> Response {
 }
 
 #[derive(Deserialize)]
-struct LoginForm {
+pub(super) struct LoginForm {
     email: String,
     password: String,
 }
@@ -527,7 +529,7 @@ async fn code_form(State(app): App, pending: session::PendingStaff) -> Response 
 }
 
 #[derive(Deserialize)]
-struct CodeForm {
+pub(super) struct CodeForm {
     csrf: String,
     code: String,
 }
@@ -720,7 +722,7 @@ async fn account(
 }
 
 #[derive(Deserialize)]
-struct AccountForm {
+pub(super) struct AccountForm {
     csrf: String,
     ui_lang: Option<String>,
     current_password: Option<String>,
@@ -897,7 +899,7 @@ async fn staff_list(State(app): App, staff: Staff) -> Response {
 }
 
 #[derive(Deserialize)]
-struct StaffForm {
+pub(super) struct StaffForm {
     csrf: String,
     email: String,
     name: String,
@@ -994,7 +996,7 @@ async fn staff_add(
 }
 
 #[derive(Deserialize)]
-struct AccessForm {
+pub(super) struct AccessForm {
     csrf: String,
     role: String,
     #[serde(default)]

@@ -478,16 +478,17 @@ pub enum ImportError {
     Store(#[from] sitrep_store::StoreError),
 }
 
-/// Imports subscribers from CSV: a header row with `email` and `consent`
-/// columns and, optionally, `languages` (codes separated by spaces or
-/// commas; the default language when empty). Good rows are added, active,
-/// with their consent recorded; bad rows are listed, not guessed at.
-pub async fn import_csv(
-    app: &AppState,
+/// A subscriber to add: address, languages, consent as noted.
+pub(crate) type NewSubscriber = (String, Vec<Lang>, String);
+
+/// The rows of a subscriber list worth adding (consent noted with
+/// `stamp`), and those refused with why; reads only.
+pub(crate) fn read_csv(
     data: &[u8],
-    by: &str,
-    now: sitrep_core::Timestamp,
-) -> Result<ImportSummary, ImportError> {
+    site_langs: &[Lang],
+    default: Lang,
+    stamp: &str,
+) -> Result<(Vec<NewSubscriber>, ImportSummary), ImportError> {
     // Spreadsheets set to Russian or Belarusian save CSV with semicolons:
     // the header row tells which.
     let first_line = data.split(|b| *b == b'\n').next().unwrap_or_default();
@@ -516,12 +517,9 @@ pub async fn import_csv(
     let email_at = column(&["email", "e-mail", "address"]).ok_or(ImportError::NoEmailColumn)?;
     let consent_at = column(&["consent"]).ok_or(ImportError::NoConsentColumn)?;
     let langs_at = column(&["languages", "language", "langs", "lang"]);
-    let site_langs = app.langs();
-    let default = app.default_lang();
     let mut summary = ImportSummary::default();
-    let mut rows = Vec::new();
+    let mut rows: Vec<NewSubscriber> = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    let stamp = format!("imported by {by} {}", datetime(now));
     // The line a record starts on, counted from its byte offset (which,
     // after a CRLF, is that of the LF), going on from the last count.
     let mut counted = (0usize, 1u64);
@@ -592,6 +590,21 @@ pub async fn import_csv(
         }
         rows.push((email, langs, format!("{consent} ({stamp})")));
     }
+    Ok((rows, summary))
+}
+
+/// Imports subscribers from CSV: a header row with `email` and `consent`
+/// columns and, optionally, `languages` (codes separated by spaces or
+/// commas; the default language when empty). Good rows are added, active,
+/// with their consent recorded; bad rows are listed, not guessed at.
+pub async fn import_csv(
+    app: &AppState,
+    data: &[u8],
+    by: &str,
+    now: sitrep_core::Timestamp,
+) -> Result<ImportSummary, ImportError> {
+    let stamp = format!("imported by {by} {}", datetime(now));
+    let (rows, mut summary) = read_csv(data, &app.langs(), app.default_lang(), &stamp)?;
     // A transaction per thousand rows: a long import does not hold the
     // write lock (on SQLite, the whole database) from readers signing up
     // or letters going out. Rows already in are skipped, so running it

@@ -63,7 +63,7 @@ pub(super) async fn data(app: &AppState, lang: Lang) -> Result<Value, sitrep_sto
 }
 
 /// An absolute http(s) address with a host.
-fn valid_url(raw: &str) -> bool {
+pub(super) fn valid_url(raw: &str) -> bool {
     let Some(rest) = raw
         .strip_prefix("https://")
         .or_else(|| raw.strip_prefix("http://"))
