@@ -125,6 +125,21 @@ fn api(port: u16, token: &str, method: &str, path: &str, body: &Value) -> (u16, 
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
+/// The demo editor's API token and a new edition for the week starting
+/// `week_start`: (token, the edition's number).
+fn editor_and_edition(port: u16, week_start: &str) -> (String, i64) {
+    let token = editor_token(port);
+    let (status, edition) = api(
+        port,
+        &token,
+        "POST",
+        "/api/v1/editions",
+        &json!({ "week_start": week_start }),
+    );
+    assert_eq!(status, 201, "{edition}");
+    (token, edition["number"].as_i64().unwrap())
+}
+
 /// What the server acknowledged: commentary id → (revision, body).
 type Acked = Arc<Mutex<Vec<(i64, i64, String)>>>;
 
@@ -133,16 +148,7 @@ fn every_acknowledged_save_survives_a_kill_and_the_database_checks_out() {
     let site = BinSite::new();
     let first = Server::start(&site, &["demo"]);
     let port = first.port();
-    let token = editor_token(port);
-    let (status, edition) = api(
-        port,
-        &token,
-        "POST",
-        "/api/v1/editions",
-        &json!({"week_start": "2027-03-01"}),
-    );
-    assert_eq!(status, 201, "{edition}");
-    let number = edition["number"].as_i64().unwrap();
+    let (token, number) = editor_and_edition(port, "2027-03-01");
 
     // Two writers: each starts commentaries and saves new revisions of
     // them as fast as the server takes them, noting what it acknowledged.
@@ -308,16 +314,7 @@ fn a_full_disk_is_a_clear_error_that_loses_nothing() {
     };
     let server = Server::start(&site, &["demo"]);
     let port = server.port();
-    let token = editor_token(port);
-    let (status, edition) = api(
-        port,
-        &token,
-        "POST",
-        "/api/v1/editions",
-        &json!({"week_start": "2027-05-03"}),
-    );
-    assert_eq!(status, 201, "{edition}");
-    let number = edition["number"].as_i64().unwrap();
+    let (token, number) = editor_and_edition(port, "2027-05-03");
     let save = |n: usize| {
         let new = json!({
             "edition": number, "trend": "economy", "assessment": "unchanged",
