@@ -140,6 +140,26 @@ fn editor_and_edition(port: u16, week_start: &str) -> (String, i64) {
     (token, edition["number"].as_i64().unwrap())
 }
 
+/// A commentary as the write API's desk shows it: (status, JSON).
+fn desk(port: u16, token: &str, id: i64) -> (u16, Value) {
+    let path = format!("/api/v1/desk/commentaries/{id}");
+    api(port, token, "GET", &path, &Value::Null)
+}
+
+/// Asserts that the site's SQLite file passes `PRAGMA integrity_check`.
+fn assert_intact(site: &BinSite) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let facts = rt
+        .block_on(sitrep_store::Store::check_backup(
+            &site.data().join("sitrep.db"),
+        ))
+        .expect("the database passes PRAGMA integrity_check");
+    assert!(facts.editions > 0);
+}
+
 /// What the server acknowledged: commentary id → (revision, body).
 type Acked = Arc<Mutex<Vec<(i64, i64, String)>>>;
 
@@ -237,13 +257,7 @@ fn every_acknowledged_save_survives_a_kill_and_the_database_checks_out() {
         }
     }
     for (id, (revision, text)) in &last {
-        let (status, c) = api(
-            port,
-            &token,
-            "GET",
-            &format!("/api/v1/desk/commentaries/{id}"),
-            &Value::Null,
-        );
+        let (status, c) = desk(port, &token, *id);
         assert_eq!(status, 200, "commentary {id} is gone: {c}");
         let v = &c["versions"][0];
         let got = v["revision"].as_i64().unwrap();
@@ -261,16 +275,7 @@ fn every_acknowledged_save_survives_a_kill_and_the_database_checks_out() {
     }
     drop(second);
     if site.database_url.is_none() {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let facts = rt
-            .block_on(sitrep_store::Store::check_backup(
-                &site.data().join("sitrep.db"),
-            ))
-            .expect("the database passes PRAGMA integrity_check");
-        assert!(facts.editions > 0);
+        assert_intact(&site);
     }
 }
 
@@ -366,24 +371,11 @@ fn a_full_disk_is_a_clear_error_that_loses_nothing() {
     assert_eq!(status, 201, "after the disk was freed: {c}");
     acked.push(id.unwrap());
     for id in &acked {
-        let (status, c) = api(
-            port,
-            &token,
-            "GET",
-            &format!("/api/v1/desk/commentaries/{id}"),
-            &Value::Null,
-        );
+        let (status, c) = desk(port, &token, *id);
         assert_eq!(status, 200, "commentary {id}: {c}");
     }
     drop(server);
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(sitrep_store::Store::check_backup(
-        &site.data().join("sitrep.db"),
-    ))
-    .expect("the database passes PRAGMA integrity_check");
+    assert_intact(&site);
     eprintln!(
         "{} saves refused on the full disk, {} acknowledged in all",
         refused,
