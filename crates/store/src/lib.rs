@@ -263,6 +263,13 @@ impl StoreError {
 
     /// Whether SQLite gave up waiting for another writer (SQLITE_BUSY and
     /// its extended codes, after the busy timeout).
+    /// Whether the database could not be reached at all (down,
+    /// restarting, no connection to be had), unlike a full disk or a busy
+    /// SQLite file, which still answer.
+    pub fn is_unreachable(&self) -> bool {
+        self.is_unavailable() && !self.is_full() && !self.is_busy()
+    }
+
     pub fn is_busy(&self) -> bool {
         let StoreError::Sqlx(sqlx::Error::Database(db)) = self else {
             return false;

@@ -18,9 +18,22 @@ pub enum PageError {
     Render(#[from] sitrep_render::RenderError),
     #[error("the search index cannot answer")]
     SearchUnavailable,
+    /// Refused without trying: the database was just found unreachable.
+    #[error("the database is away")]
+    DatabaseAway,
 }
 
 impl PageError {
+    /// Whether the database could not be reached, so a page should not
+    /// try it again to render the error.
+    pub fn is_database_away(&self) -> bool {
+        match self {
+            PageError::DatabaseAway => true,
+            PageError::Store(e) => e.is_unreachable(),
+            _ => false,
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             PageError::NotFound => StatusCode::NOT_FOUND,
@@ -28,7 +41,9 @@ impl PageError {
                 StatusCode::BAD_REQUEST
             }
             PageError::Store(e) if e.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
-            PageError::SearchUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            PageError::SearchUnavailable | PageError::DatabaseAway => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             PageError::Store(_) | PageError::Render(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

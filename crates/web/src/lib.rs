@@ -24,6 +24,7 @@ mod memo;
 pub mod mirror;
 pub mod newsletter;
 mod notice;
+mod outage;
 mod pages;
 mod requests;
 pub mod search;
@@ -85,6 +86,8 @@ pub struct AppState {
     sitemap_urls: std::sync::atomic::AtomicUsize,
     /// The reference lists, kept until the store's change generation moves.
     catalog_cache: std::sync::RwLock<Option<(u64, Arc<sitrep_store::Catalog>)>>,
+    /// Whether PostgreSQL was just found away (see [`outage`]).
+    outage: outage::Outage,
     /// What public pages of this moment share (see [`memo`]).
     memos: memo::Memos,
     /// Rendered public responses (see [`cache`]).
@@ -173,6 +176,7 @@ impl AppState {
         let renderer = Renderer::new(i18n.clone())?;
         let mailer =
             sitrep_mail::Mailer::new(mail.from, mail.return_path, mail.relay, store.clone())?;
+        let outage = outage::Outage::new(store.backend());
         Ok(AppState {
             store,
             i18n,
@@ -186,6 +190,7 @@ impl AppState {
             css_href: headers::asset_href("site"),
             icon_href: headers::asset_href("icon"),
             catalog_cache: std::sync::RwLock::new(None),
+            outage,
             memos: memo::Memos::default(),
             pages: cache::PageCache::new(PAGE_CACHE_BYTES),
             search: Arc::new(sitrep_search::Search::open(None)),
@@ -253,6 +258,31 @@ impl AppState {
             *guard = Some((generation, catalog.clone()));
         }
         Ok(catalog)
+    }
+
+    /// How often a public form was used since `since` from one network
+    /// and for one address (their throttles' counts). A database that is
+    /// away is an error here, so the form fails at once rather than after
+    /// waiting for it again.
+    pub(crate) async fn recent_tries(
+        &self,
+        network_key: &str,
+        email_key: &str,
+        since: Timestamp,
+    ) -> Result<(i64, i64), sitrep_store::StoreError> {
+        Ok((
+            self.store.login_failures(network_key, since).await?,
+            self.store.login_failures(email_key, since).await?,
+        ))
+    }
+
+    /// The catalog last loaded, however old: for error pages while the
+    /// database is away.
+    pub(crate) fn kept_catalog(&self) -> Option<Arc<sitrep_store::Catalog>> {
+        self.catalog_cache
+            .read()
+            .ok()
+            .and_then(|g| g.as_ref().map(|(_, c)| c.clone()))
     }
 
     /// What every public page read at `now` shares: kept while the
@@ -374,6 +404,10 @@ pub fn service(state: Arc<AppState>) -> cache::Cached {
             headers::remember_language,
         ))
         .layer(axum::middleware::from_fn(mirror::mode))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            outage::guard,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             headers::security_headers,

@@ -53,7 +53,11 @@ pub async fn serve(State(app): State<Arc<AppState>>, Path(name): Path<String>) -
             res
         }
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
-        Err(e) if e.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+        Err(e) if e.is_unavailable() => {
+            let mut response = StatusCode::SERVICE_UNAVAILABLE.into_response();
+            crate::outage::mark(&mut response, &e);
+            response
+        }
         Err(e) => {
             tracing::error!(error = %e, "media failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()

@@ -773,6 +773,7 @@ pub(crate) async fn error_page(app: &AppState, lang: Lang, error: PageError) -> 
         PageError::Store(e) if e.is_unavailable() => {
             ("unavailable-title", app.i18n.t(lang, "unavailable-body"))
         }
+        PageError::DatabaseAway => ("unavailable-title", app.i18n.t(lang, "unavailable-body")),
         PageError::SearchUnavailable => {
             ("unavailable-title", app.i18n.t(lang, "search-unavailable"))
         }
@@ -781,12 +782,18 @@ pub(crate) async fn error_page(app: &AppState, lang: Lang, error: PageError) -> 
         }
     };
     let now = app.now();
+    let away = error.is_database_away();
     let rendered = async {
         // Without the database (the likely cause of a 5xx) the page is
-        // still rendered, only without the site's name and menus.
-        let ctx = match Ctx::load(app, lang, now).await {
-            Ok(ctx) => ctx,
-            Err(_) => Ctx::bare(app, lang),
+        // still rendered, only without the menus; when it is known to be
+        // away, without asking it again.
+        let ctx = if away {
+            Ctx::bare(app, lang)
+        } else {
+            match Ctx::load(app, lang, now).await {
+                Ok(ctx) => ctx,
+                Err(_) => Ctx::bare(app, lang),
+            }
         };
         let title = ctx.t(title_id);
         let mut chrome = ctx.chrome(&title, "", Section::None, &|l| urls::home(l), &[]);
@@ -824,6 +831,9 @@ pub(crate) async fn error_page(app: &AppState, lang: Lang, error: PageError) -> 
     );
     if status == StatusCode::SERVICE_UNAVAILABLE {
         headers.insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
+    }
+    if away {
+        response.extensions_mut().insert(crate::outage::Away);
     }
     response
 }

@@ -61,6 +61,34 @@ impl Typed {
     }
 }
 
+/// The form again, with what was typed, when the request could not be
+/// stored.
+async fn not_stored(
+    app: &AppState,
+    lang: Lang,
+    typed: &Typed,
+    e: sitrep_store::StoreError,
+) -> Response {
+    tracing::error!(error = %e, "an analysis request could not be stored");
+    let key = if e.is_unavailable() {
+        "unavailable-body"
+    } else {
+        "server-error-body"
+    };
+    let errors = [app.i18n.t(lang, key)];
+    let mut response = show(
+        app,
+        lang,
+        StatusCode::SERVICE_UNAVAILABLE,
+        typed,
+        &errors,
+        None,
+    )
+    .await;
+    crate::outage::mark(&mut response, &e);
+    response
+}
+
 async fn show(
     app: &AppState,
     lang: Lang,
@@ -190,16 +218,11 @@ pub async fn submit(State(app): App, SiteLang(lang): SiteLang, req: Request) -> 
         sitrep_store::normalize_email(&typed.email)
     );
     let since = now - WINDOW;
-    let by_network = app
-        .store
-        .login_failures(&network_key, since)
-        .await
-        .unwrap_or(0);
-    let by_email = app
-        .store
-        .login_failures(&email_key, since)
-        .await
-        .unwrap_or(0);
+    let counted = app.recent_tries(&network_key, &email_key, since).await;
+    let (by_network, by_email) = match counted {
+        Ok(counts) => counts,
+        Err(e) => return not_stored(&app, lang, &typed, e).await,
+    };
     if by_network >= PER_NETWORK || by_email >= PER_EMAIL {
         let errors = [t("request-too-many")];
         return show(
@@ -234,24 +257,7 @@ pub async fn submit(State(app): App, SiteLang(lang): SiteLang, req: Request) -> 
     .await;
     let id = match stored {
         Ok(id) => id,
-        Err(e) => {
-            tracing::error!(error = %e, "an analysis request could not be stored");
-            let key = if e.is_unavailable() {
-                "unavailable-body"
-            } else {
-                "server-error-body"
-            };
-            let errors = [t(key)];
-            return show(
-                &app,
-                lang,
-                StatusCode::SERVICE_UNAVAILABLE,
-                &typed,
-                &errors,
-                None,
-            )
-            .await;
-        }
+        Err(e) => return not_stored(&app, lang, &typed, e).await,
     };
     // The request is kept: a mail that fails is logged, not lost work.
     if let Err(e) = acknowledge(&app, &typed.email, answer_lang, now).await {

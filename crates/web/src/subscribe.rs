@@ -135,16 +135,11 @@ pub async fn subscribe(State(app): App, SiteLang(lang): SiteLang, req: Request) 
     let since = now - WINDOW;
     let network_key = format!("subscribe-network:{network}");
     let email_key = format!("subscribe-email:{}", sitrep_store::normalize_email(&email));
-    let (by_network, by_email) = (
-        app.store
-            .login_failures(&network_key, since)
-            .await
-            .unwrap_or(0),
-        app.store
-            .login_failures(&email_key, since)
-            .await
-            .unwrap_or(0),
-    );
+    let counted = app.recent_tries(&network_key, &email_key, since).await;
+    let (by_network, by_email) = match counted {
+        Ok(counts) => counts,
+        Err(e) => return not_signed_up(&app, lang, retry, e.into()).await,
+    };
     if by_network >= PER_NETWORK {
         return show(
             &app,
@@ -165,22 +160,37 @@ pub async fn subscribe(State(app): App, SiteLang(lang): SiteLang, req: Request) 
     if by_email < PER_EMAIL
         && let Err(e) = sign_up(&app, lang, &email, &chosen, &network, now).await
     {
-        tracing::error!(error = %e, "sign-up failed");
-        let key = if matches!(&e, PageError::Store(s) if s.is_unavailable()) {
-            "unavailable-body"
-        } else {
-            "server-error-body"
-        };
-        return show(
-            &app,
-            lang,
-            StatusCode::SERVICE_UNAVAILABLE,
-            "subscribe-title",
-            retry(key),
-        )
-        .await;
+        return not_signed_up(&app, lang, retry, e).await;
     }
     show(&app, lang, StatusCode::OK, "subscribe-check-title", done).await
+}
+
+/// The form again, with the reason, when the sign-up could not be kept;
+/// `retry` makes the form's data from a message id.
+async fn not_signed_up(
+    app: &AppState,
+    lang: Lang,
+    retry: impl Fn(&str) -> serde_json::Value,
+    e: PageError,
+) -> Response {
+    tracing::error!(error = %e, "sign-up failed");
+    let key = if matches!(&e, PageError::Store(s) if s.is_unavailable()) {
+        "unavailable-body"
+    } else {
+        "server-error-body"
+    };
+    let mut response = show(
+        app,
+        lang,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "subscribe-title",
+        retry(key),
+    )
+    .await;
+    if let PageError::Store(s) = &e {
+        crate::outage::mark(&mut response, s);
+    }
+    response
 }
 
 /// Records the sign-up and sends what fits the address's state.

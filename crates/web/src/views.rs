@@ -64,12 +64,13 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    /// A context that needs no database, for error pages when it is down.
+    /// A context that needs no database, for error pages when it is
+    /// down: the catalog last loaded, if any, names the site.
     pub fn bare(app: &'a AppState, lang: Lang) -> Ctx<'a> {
         Ctx {
             app,
             lang,
-            catalog: std::sync::Arc::new(Catalog::default()),
+            catalog: app.kept_catalog().unwrap_or_default(),
             latest: None,
             pages: Default::default(),
             now: app.now(),

@@ -133,8 +133,9 @@ fn error(status: StatusCode, message: impl Into<String>) -> Response {
     res
 }
 
-fn failed(e: PageError) -> Response {
-    match e {
+pub(crate) fn failed(e: PageError) -> Response {
+    let away = e.is_database_away();
+    let mut res = match e {
         PageError::NotFound => error(StatusCode::NOT_FOUND, "not found"),
         PageError::BadRequest(m) => error(StatusCode::BAD_REQUEST, m),
         e if e.status().is_client_error() => error(e.status(), e.to_string()),
@@ -142,7 +143,15 @@ fn failed(e: PageError) -> Response {
             tracing::error!(error = %e, "api call failed");
             error(e.status(), "the server could not answer; try again later")
         }
+    };
+    if res.status() == StatusCode::SERVICE_UNAVAILABLE {
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
     }
+    if away {
+        res.extensions_mut().insert(crate::outage::Away);
+    }
+    res
 }
 
 /// JSON bytes with an ETag; 304 when the client has them already.

@@ -855,7 +855,7 @@ async fn save(
                     "server-error-body"
                 },
             );
-            editor_page(
+            let mut response = editor_page(
                 &app,
                 &staff,
                 &c,
@@ -866,7 +866,9 @@ async fn save(
                 None,
                 StatusCode::SERVICE_UNAVAILABLE,
             )
-            .await
+            .await;
+            crate::outage::mark(&mut response, &e);
+            response
         }
     }
 }

@@ -227,7 +227,11 @@ pub(crate) async fn error_response(
     } else {
         ("server-error-title", "server-error-body")
     };
-    message(app, staff, e.status(), title, &app.i18n.t(lang, text))
+    let mut response = message(app, staff, e.status(), title, &app.i18n.t(lang, text));
+    if e.is_database_away() {
+        response.extensions_mut().insert(crate::outage::Away);
+    }
+    response
 }
 
 /// After a write: back to `to` (303) when it went through, else the error
