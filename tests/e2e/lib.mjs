@@ -139,7 +139,12 @@ export function watchPage(page, seen) {
 // Starts Chromium on the given (fresh) profile directory with the listeners
 // in place, and adds it to `contexts` so it gets closed at the end. Returns
 // the context and its first page.
-export async function launch(profileDir, { javaScriptEnabled = true, locale = 'en-US' }, seen, contexts) {
+export async function launch(
+  profileDir,
+  { javaScriptEnabled = true, locale = 'en-US', bypassCSP = false },
+  seen,
+  contexts,
+) {
   if (stopped) throw new Error('run already stopped');
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
@@ -147,6 +152,7 @@ export async function launch(profileDir, { javaScriptEnabled = true, locale = 'e
     args: CHROMIUM_ARGS,
     locale, // also sets Accept-Language, which the root redirect uses
     javaScriptEnabled,
+    bypassCSP,
   });
   // A launch that finishes after the deadline closes itself at once.
   if (stopped) {
