@@ -34,6 +34,9 @@
 // Output: one `ok - ...` / `not ok - ...` line per page, `# ...` notes,
 // then `N passed, M failed`. Exit code 0 only if every check passed.
 
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   RoundAborted,
   baseFromArgs,
@@ -47,6 +50,10 @@ import {
 import { MARKDOWN, PAYLOADS, chars, packed } from './payloads.mjs';
 
 const OVERALL_TIMEOUT_MS = 420_000;
+// Where the site under test lives, for `sitrep import` (the Rust test that
+// runs this script sets both); without them the import files are skipped.
+const SITREP_BIN = process.env.SITREP_E2E_BIN;
+const SITREP_DATA = process.env.SITREP_E2E_DATA;
 const ADMIN = 'admin@varesia.example';
 const PASSWORD = 'varesia-demo';
 const LANGS = ['be', 'ru', 'en'];
@@ -477,6 +484,118 @@ async function plantRequests(page) {
   }
 }
 
+// Import files (Markdown, WordPress, Ghost) whose every field holds the
+// whole corpus, brought in by `sitrep import` beside the running server;
+// returns the public addresses of what they made.
+async function plantImports(page, scratch) {
+  const all = PAYLOADS.join(' ');
+  const dir = join(scratch, 'imports');
+  const prefix = `x${RUN}-imp`;
+  // Markdown with TOML front matter (JSON's string escapes are TOML's).
+  mkdirSync(join(dir, 'markdown', 'en'), { recursive: true });
+  writeFileSync(
+    join(dir, 'markdown', 'en', `${prefix}-md.md`),
+    [
+      '+++',
+      `title = ${JSON.stringify(all)}`,
+      `slug = "${prefix}-md"`,
+      'date = 2019-03-04T09:00:00Z',
+      `trend = "${prefix}-md-trend"`,
+      `lead = ${JSON.stringify(all)}`,
+      `authors = ["${prefix}-md-author"]`,
+      '+++',
+      '',
+      MARKDOWN,
+      '',
+    ].join('\n'),
+  );
+  // A WordPress export: the post's HTML goes through the HTML-to-Markdown
+  // conversion. CDATA cannot hold "]]>", so it is split there.
+  // XML 1.0 has no place for most control characters either.
+  const cdata = (t) =>
+    `<![CDATA[${t.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, ' ').replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
+  const html = PAYLOADS.map((p) => `<p>${p}</p>`).join('\n');
+  writeFileSync(
+    join(dir, 'wordpress.xml'),
+    `<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+  xmlns:content="http://purl.org/rss/1.0/modules/content/"
+  xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+<title>${cdata(all)}</title>
+<wp:wxr_version>1.2</wp:wxr_version>
+<wp:author><wp:author_id>1</wp:author_id><wp:author_login>${cdata(`${prefix}-wp-author`)}</wp:author_login>
+<wp:author_display_name>${cdata(all)}</wp:author_display_name></wp:author>
+<wp:category><wp:term_id>2</wp:term_id><wp:category_nicename>${cdata(`${prefix}-wp-trend`)}</wp:category_nicename>
+<wp:category_parent><![CDATA[]]></wp:category_parent><wp:cat_name>${cdata(all)}</wp:cat_name>
+<wp:category_description>${cdata(all)}</wp:category_description></wp:category>
+<item>
+<title>${cdata(all)}</title>
+<pubDate>Mon, 11 Mar 2019 10:00:00 +0000</pubDate>
+<dc:creator>${cdata(`${prefix}-wp-author`)}</dc:creator>
+<content:encoded>${cdata(html)}</content:encoded>
+<excerpt:encoded>${cdata(all)}</excerpt:encoded>
+<wp:post_id>12</wp:post_id>
+<wp:post_date><![CDATA[2019-03-11 10:00:00]]></wp:post_date>
+<wp:post_date_gmt><![CDATA[2019-03-11 10:00:00]]></wp:post_date_gmt>
+<wp:post_name>${cdata(`${prefix}-wp`)}</wp:post_name>
+<wp:status><![CDATA[publish]]></wp:status>
+<wp:post_type><![CDATA[post]]></wp:post_type>
+<category domain="category" nicename="${prefix}-wp-trend">${cdata(all)}</category>
+</item>
+</channel>
+</rss>
+`,
+  );
+  // A Ghost export: JSON, with the post's HTML.
+  writeFileSync(
+    join(dir, 'ghost.json'),
+    JSON.stringify({
+      db: [
+        {
+          data: {
+            posts: [
+              {
+                id: 'p1',
+                title: all,
+                slug: `${prefix}-ghost`,
+                html,
+                custom_excerpt: all,
+                status: 'published',
+                published_at: '2019-03-18T09:00:00.000Z',
+                visibility: 'public',
+              },
+            ],
+            tags: [{ id: 't1', name: all, slug: `${prefix}-ghost-trend`, description: all, visibility: 'public' }],
+            posts_tags: [{ post_id: 'p1', tag_id: 't1' }],
+            users: [{ id: 'u1', name: all, slug: `${prefix}-ghost-author`, bio: all }],
+            posts_authors: [{ post_id: 'p1', author_id: 'u1' }],
+          },
+        },
+      ],
+    }),
+  );
+  const importer = (...args) =>
+    execFileSync(SITREP_BIN, ['import', ...args], {
+      env: { ...process.env, SITREP_DATA, SITREP_LOG: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+    });
+  importer('markdown', join(dir, 'markdown'));
+  importer('wordpress', join(dir, 'wordpress.xml'));
+  importer('ghost', join(dir, 'ghost.json'), '--lang', 'en');
+  // What they made, as the public API lists it (the server sees the
+  // imports' writes within a moment).
+  let found = [];
+  for (let i = 0; i < 40 && found.length < 3; i += 1) {
+    const list = JSON.parse(await getText(page, '/api/v1/commentaries?per_page=100')).data;
+    found = list.flatMap((c) => c.versions).filter((v) => v.slug.startsWith(prefix));
+    if (found.length < 3) await page.waitForTimeout(250);
+  }
+  if (found.length < 3) throw new Error(`imported ${found.length} of 3 commentaries`);
+  return found.map((c) => new URL(c.url, BASE).pathname);
+}
+
 // ---------------------------------------------------------------- pages
 
 // Decodes the HTML part of a raw message (base64 or quoted-printable).
@@ -668,6 +787,17 @@ async function main(contexts, scratch) {
     ['analysis requests, notes and replies', plantRequests],
   ]) {
     await check(`payloads planted in ${what}`, () => plant(page).then(() => true), { critical: true });
+  }
+  if (SITREP_BIN && SITREP_DATA) {
+    let imported = [];
+    await check('payloads imported from Markdown, WordPress and Ghost files', async () => {
+      imported = await plantImports(page, scratch);
+      return true;
+    });
+    for (const path of imported) await inspect(page, seen, `imported ${path}`, path);
+    for (const l of LANGS) await inspect(page, seen, `/${l}/trends/ after the imports`, `/${l}/trends/`);
+  } else {
+    note('SITREP_E2E_BIN and SITREP_E2E_DATA are not set: the import files are left out');
   }
   note(`planted in ${((Date.now() - started) / 1000).toFixed(1)} s: ${planted.commentaries.length} commentaries, ` +
     `${planted.trendIds.length} trends, ${planted.forecastIds.length} forecast sets, ${planted.pageSlugs.length} pages`);

@@ -216,6 +216,20 @@ impl Config {
         if page_cache_mb > 1 << 20 {
             bail!("`page_cache_mb` must be at most 1048576 (a terabyte), not {page_cache_mb}");
         }
+        // Delivery tuning, read where it is used (the mail and newsletter
+        // crates); a bad value stops the start here instead of being
+        // quietly replaced by the default there.
+        for name in [
+            "SITREP_SMTP_TIMEOUT",
+            "SITREP_DELIVERY_LEASE",
+            "SITREP_RETRY_AFTER",
+        ] {
+            if let Some(v) = env(name)
+                && !v.parse::<u64>().is_ok_and(|s| s > 0)
+            {
+                bail!("{name}={v:?} must be a whole number of seconds above 0");
+            }
+        }
         Ok(Config {
             page_cache_bytes: page_cache_mb << 20,
             index,

@@ -156,6 +156,9 @@ fn bad_settings_are_refused_with_a_clear_message() {
         ("SITREP_SMTP_CONNECTIONS", "many", "SITREP_SMTP_CONNECTIONS"),
         ("SITREP_SMTP_RATE", "-5", "smtp_rate"),
         ("SITREP_SMTP_RATE", "fast", "SITREP_SMTP_RATE"),
+        ("SITREP_SMTP_TIMEOUT", "0", "SITREP_SMTP_TIMEOUT"),
+        ("SITREP_DELIVERY_LEASE", "2m", "SITREP_DELIVERY_LEASE"),
+        ("SITREP_RETRY_AFTER", "-1", "SITREP_RETRY_AFTER"),
     ] {
         let out = sitrep()
             .env("SITREP_DATA", dir.path())
