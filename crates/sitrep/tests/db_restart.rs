@@ -144,7 +144,8 @@ struct Seen {
     status: u16,
     retry_after: bool,
     took: Duration,
-    /// For a refusal: whether the page says to come back soon.
+    /// For a refusal: whether the page (an error page, or a form shown
+    /// again) says to come back soon.
     back_soon: bool,
 }
 
@@ -203,7 +204,7 @@ fn load(
                         .contains("\r\nretry-after: 5\r\n"),
                     took: start.elapsed(),
                     ended: *phase.lock().unwrap(),
-                    back_soon: answer.contains("Back in a moment"),
+                    back_soon: answer.contains("Please try again in a few seconds."),
                 });
             }
             seen

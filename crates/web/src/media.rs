@@ -55,7 +55,7 @@ pub async fn serve(State(app): State<Arc<AppState>>, Path(name): Path<String>) -
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(e) if e.is_unavailable() => {
             let mut response = StatusCode::SERVICE_UNAVAILABLE.into_response();
-            crate::outage::mark(&mut response, &e);
+            crate::outage::mark(&mut response, e.is_unreachable());
             response
         }
         Err(e) => {

@@ -2,10 +2,10 @@
 //! instead of each waiting out the pool's three seconds for a connection.
 //!
 //! The first requests to find the database unreachable wait that long and
-//! say so: their responses carry [`Away`], which this guard notes. From then on every request that would
-//! need the database is refused at once, except one a few seconds (the
-//! probe), which goes through: when it meets no unreachable database, the
-//! node is back to normal. Kept pages (answered by the cache in front of
+//! say so: their responses carry [`Away`], which this guard notes. From
+//! then on every request that would need the database is refused at once,
+//! except one every few seconds (the probe), which goes through: when it
+//! meets no unreachable database, the node is back to normal. Kept pages (answered by the cache in front of
 //! this) and the static files never reach this guard.
 //!
 //! Only PostgreSQL is watched: an SQLite file cannot go away, and its
@@ -16,18 +16,21 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
-use sitrep_store::{Backend, StoreError};
+use sitrep_store::Backend;
 
 /// Marks a response given because the database could not be reached.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Away;
 
-/// Marks `response` with [`Away`] when `e` says the database is
-/// unreachable; every handler that answers a store error passes it here.
-pub(crate) fn mark(response: &mut Response, e: &StoreError) {
-    if e.is_unreachable() {
+/// Marks `response` with [`Away`] when it was given because the database
+/// could not be reached (`StoreError::is_unreachable`,
+/// `PageError::is_database_away`); every handler that answers a store
+/// error passes through here.
+pub(crate) fn mark(response: &mut Response, away: bool) {
+    if away {
         response.extensions_mut().insert(Away);
     }
 }
@@ -137,7 +140,14 @@ pub(crate) async fn guard(State(app): State<Arc<AppState>>, req: Request, next: 
     if admitted == Admit::Refuse {
         return refuse(&app, req.uri().path()).await;
     }
-    let response = next.run(req).await;
+    let mut response = next.run(req).await;
+    // Every 503 says when to come back, whichever handler gave it.
+    if response.status() == StatusCode::SERVICE_UNAVAILABLE {
+        response
+            .headers_mut()
+            .entry(header::RETRY_AFTER)
+            .or_insert(HeaderValue::from_static("5"));
+    }
     if response.extensions().get::<Away>().is_some() {
         app.outage.noticed();
     }

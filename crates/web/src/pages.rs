@@ -832,8 +832,6 @@ pub(crate) async fn error_page(app: &AppState, lang: Lang, error: PageError) -> 
     if status == StatusCode::SERVICE_UNAVAILABLE {
         headers.insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
     }
-    if away {
-        response.extensions_mut().insert(crate::outage::Away);
-    }
+    crate::outage::mark(&mut response, away);
     response
 }

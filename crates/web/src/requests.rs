@@ -85,7 +85,7 @@ async fn not_stored(
         None,
     )
     .await;
-    crate::outage::mark(&mut response, &e);
+    crate::outage::mark(&mut response, e.is_unreachable());
     response
 }
 

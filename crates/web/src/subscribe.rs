@@ -187,9 +187,7 @@ async fn not_signed_up(
         retry(key),
     )
     .await;
-    if let PageError::Store(s) = &e {
-        crate::outage::mark(&mut response, s);
-    }
+    crate::outage::mark(&mut response, e.is_database_away());
     response
 }
 

@@ -148,9 +148,7 @@ pub(crate) fn failed(e: PageError) -> Response {
         res.headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
     }
-    if away {
-        res.extensions_mut().insert(crate::outage::Away);
-    }
+    crate::outage::mark(&mut res, away);
     res
 }
 

@@ -867,7 +867,7 @@ async fn save(
                 StatusCode::SERVICE_UNAVAILABLE,
             )
             .await;
-            crate::outage::mark(&mut response, &e);
+            crate::outage::mark(&mut response, e.is_unreachable());
             response
         }
     }

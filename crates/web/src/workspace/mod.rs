@@ -228,9 +228,7 @@ pub(crate) async fn error_response(
         ("server-error-title", "server-error-body")
     };
     let mut response = message(app, staff, e.status(), title, &app.i18n.t(lang, text));
-    if e.is_database_away() {
-        response.extensions_mut().insert(crate::outage::Away);
-    }
+    crate::outage::mark(&mut response, e.is_database_away());
     response
 }
 
