@@ -137,18 +137,21 @@ pub(crate) async fn guard(State(app): State<Arc<AppState>>, req: Request, next: 
         return next.run(req).await;
     }
     let admitted = app.outage.admit();
-    if admitted == Admit::Refuse {
-        return refuse(&app, req.uri().path()).await;
-    }
-    let mut response = next.run(req).await;
-    // Every 503 says when to come back, whichever handler gave it.
+    let mut response = if admitted == Admit::Refuse {
+        refuse(&app, req.uri().path()).await
+    } else {
+        next.run(req).await
+    };
+    // Every 503 says when to come back, whichever handler gave it: this is
+    // the one place that says so.
     if response.status() == StatusCode::SERVICE_UNAVAILABLE {
         response
             .headers_mut()
             .entry(header::RETRY_AFTER)
             .or_insert(HeaderValue::from_static("5"));
     }
-    if response.extensions().get::<Away>().is_some() {
+    // A refusal is marked too; only what was let through found anything.
+    if admitted != Admit::Refuse && response.extensions().get::<Away>().is_some() {
         app.outage.noticed();
     }
     if let Admit::Probe(started) = admitted {

@@ -829,9 +829,6 @@ pub(crate) async fn error_page(app: &AppState, lang: Lang, error: PageError) -> 
         header::CACHE_CONTROL,
         header::HeaderValue::from_static("no-store"),
     );
-    if status == StatusCode::SERVICE_UNAVAILABLE {
-        headers.insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
-    }
     crate::outage::mark(&mut response, away);
     response
 }

@@ -144,10 +144,6 @@ pub(crate) fn failed(e: PageError) -> Response {
             error(e.status(), "the server could not answer; try again later")
         }
     };
-    if res.status() == StatusCode::SERVICE_UNAVAILABLE {
-        res.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-    }
     crate::outage::mark(&mut res, away);
     res
 }
