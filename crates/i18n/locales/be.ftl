@@ -363,6 +363,7 @@ chart-commentary = Каментарый
 chart-table-barometer = Ацэнкі па тыднях і тэмах
 chart-table-trend = Ацэнкі па тэме «{ $trend }» па тыднях
 chart-mark = { $week }: { $trend }, { $assessment }. { $title }
+chart-mark-untitled = { $week }: { $trend }, { $assessment }.
 chart-not-public = не апублікаваны
 period-label = Перыяд
 period-weeks = { $weeks ->

@@ -358,6 +358,7 @@ chart-commentary = Commentary
 chart-table-barometer = Assessments by week and trend
 chart-table-trend = Assessments of { $trend } by week
 chart-mark = { $week }: { $trend }, { $assessment }. { $title }
+chart-mark-untitled = { $week }: { $trend }, { $assessment }.
 chart-not-public = not published
 period-label = Period
 period-weeks = { $weeks } weeks

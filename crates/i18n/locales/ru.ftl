@@ -363,6 +363,7 @@ chart-commentary = Комментарий
 chart-table-barometer = Оценки по неделям и темам
 chart-table-trend = Оценки по теме «{ $trend }» по неделям
 chart-mark = { $week }: { $trend }, { $assessment }. { $title }
+chart-mark-untitled = { $week }: { $trend }, { $assessment }.
 chart-not-public = не опубликован
 period-label = Период
 period-weeks = { $weeks ->

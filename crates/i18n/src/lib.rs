@@ -11,6 +11,7 @@
 mod dates;
 mod negotiate;
 
+use icu_collator::{CollatorBorrowed, options::CollatorOptions};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
@@ -61,6 +62,7 @@ pub enum I18nError {
 struct Locale {
     bundle: FluentBundle<FluentResource>,
     dates: Arc<DateFormats>,
+    collator: Option<CollatorBorrowed<'static>>,
 }
 
 impl Locale {
@@ -85,9 +87,17 @@ impl Locale {
                 lang: lang.to_string(),
                 detail: format!("{errs:?}"),
             })?;
+        // The language's alphabetical order (CLDR's, as ICU has it); a
+        // language ICU does not know sorts by the root order instead.
+        let collator = lang
+            .as_str()
+            .parse::<icu_locale_core::Locale>()
+            .ok()
+            .and_then(|l| CollatorBorrowed::try_new(l.into(), CollatorOptions::default()).ok());
         Ok(Locale {
             bundle,
             dates: Arc::new(DateFormats::new(lang)?),
+            collator,
         })
     }
 }
@@ -155,6 +165,27 @@ impl I18n {
         bundle
             .format_pattern(pattern, Some(&fargs), &mut errors)
             .into_owned()
+    }
+
+    /// How `a` and `b` sort in `lang`'s alphabetical order ("іней" between
+    /// "зіма" and "йод" in Belarusian, whatever the code points say); by
+    /// code point only where the language has no collation.
+    pub fn collate(&self, lang: Lang, a: &str, b: &str) -> std::cmp::Ordering {
+        match self.locale(lang).as_ref().and_then(|l| l.collator.as_ref()) {
+            Some(c) => c.compare(a, b).then_with(|| a.cmp(b)),
+            None => a.cmp(b),
+        }
+    }
+
+    /// Sorts `items` by the name `name` gives each, in `lang`'s order.
+    pub fn sort_by_name<T>(&self, lang: Lang, items: &mut [T], name: impl Fn(&T) -> &str) {
+        match self.locale(lang).as_ref().and_then(|l| l.collator.as_ref()) {
+            Some(c) => items.sort_by(|a, b| {
+                let (a, b) = (name(a), name(b));
+                c.compare(a, b).then_with(|| a.cmp(b))
+            }),
+            None => items.sort_by(|a, b| name(a).cmp(name(b))),
+        }
     }
 
     /// The date and date-range formatters for `lang`.
@@ -284,5 +315,33 @@ mod tests {
     fn a_language_without_ui_strings_uses_english_ui() {
         let i = I18n::new(&[l("pl")]).unwrap();
         assert_eq!(i.t(l("pl"), "read-more"), "Read more");
+    }
+
+    #[test]
+    fn names_sort_in_each_languages_alphabet() {
+        let i18n = I18n::new(&[]).unwrap();
+        let sorted = |lang: &str, names: &[&str]| {
+            let mut v: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+            i18n.sort_by_name(Lang::parse(lang).unwrap(), &mut v, |s| s);
+            v
+        };
+        // Code points put і and ў after я; the Belarusian alphabet has і
+        // after з and ў after у.
+        assert_eq!(
+            sorted("be", &["Ўзровень", "яблык", "іней", "Урад", "зіма", "йод"]),
+            ["зіма", "іней", "йод", "Урад", "Ўзровень", "яблык"]
+        );
+        // ё sorts as е (by code point it would come after я).
+        assert_eq!(
+            sorted("ru", &["Экономика", "ёлка", "Ель", "Армия"]),
+            ["Армия", "ёлка", "Ель", "Экономика"]
+        );
+        // Case does not split the list in two.
+        assert_eq!(
+            sorted("en", &["society", "Economy", "army"]),
+            ["army", "Economy", "society"]
+        );
+        let be = Lang::parse("be").unwrap();
+        assert_eq!(i18n.collate(be, "іней", "яблык"), std::cmp::Ordering::Less);
     }
 }

@@ -43,12 +43,20 @@ pub struct FeedItem {
 /// The item's full text as HTML: the lead, then the body.
 fn content_html(item: &FeedItem) -> String {
     let mut html = String::new();
+    let lang = sitrep_core::Lang::parse(&item.lang).ok();
     if !item.lead.is_empty() {
         html.push_str("<p><strong>");
-        html.push_str(&markdown::escape(&item.lead));
+        let lead = match lang {
+            Some(l) => crate::typography::typeset(l, &item.lead),
+            None => item.lead.as_str().into(),
+        };
+        html.push_str(&markdown::escape(&lead));
         html.push_str("</strong></p>\n");
     }
-    html.push_str(&markdown::to_html(&item.body));
+    html.push_str(&match lang {
+        Some(l) => markdown::to_html_in(&item.body, l),
+        None => markdown::to_html(&item.body),
+    });
     html
 }
 

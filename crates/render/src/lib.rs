@@ -9,6 +9,7 @@ pub mod feeds;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod markdown;
+pub mod typography;
 pub mod urls;
 pub mod view;
 
@@ -149,6 +150,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/email_notice.txt"),
     ),
     (
+        "email_style.html",
+        include_str!("../templates/email_style.html"),
+    ),
+    (
         "email_notice.html",
         include_str!("../templates/email_notice.html"),
     ),
@@ -188,8 +193,51 @@ pub struct Renderer {
     env: Environment<'static>,
 }
 
+/// Pixel sizes of images by file name (as under `/media/`).
+#[derive(Debug, Clone, Default)]
+pub struct MediaSizes(pub Arc<std::collections::HashMap<String, (u32, u32)>>);
+
+impl minijinja::value::Object for MediaSizes {}
+
+/// An operator's changes to the look of the site, read from a folder at
+/// start: templates that replace the built-in ones of the same name (or
+/// that those include), and a stylesheet that replaces the public one.
+#[derive(Debug, Clone, Default)]
+pub struct Theme {
+    /// (file name, source), e.g. `("base.html", "<!doctype html>…")`.
+    pub templates: Vec<(String, String)>,
+    /// The public stylesheet, whole (the built-in one is [`CSS`]).
+    pub stylesheet: Option<String>,
+}
+
+impl Theme {
+    /// What the theme changes, in a few words ("3 templates and the
+    /// stylesheet").
+    pub fn summary(&self) -> String {
+        let n = self.templates.len();
+        let templates = format!("{n} template{}", if n == 1 { "" } else { "s" });
+        match self.stylesheet {
+            Some(_) => format!("{templates} and the stylesheet"),
+            None => templates,
+        }
+    }
+}
+
+/// The built-in templates, by file name: what `sitrep theme init` writes
+/// out for an operator to start a theme from.
+pub fn builtin_templates() -> impl Iterator<Item = (&'static str, &'static str)> {
+    TEMPLATES.iter().copied()
+}
+
 impl Renderer {
     pub fn new(i18n: Arc<I18n>) -> Result<Renderer, RenderError> {
+        Renderer::themed(i18n, &Theme::default())
+    }
+
+    /// The renderer with `theme`'s templates in place of the built-in ones
+    /// of the same names. A template that does not parse is an error
+    /// naming it.
+    pub fn themed(i18n: Arc<I18n>, theme: &Theme) -> Result<Renderer, RenderError> {
         let mut env = Environment::new();
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         for (name, source) in TEMPLATES {
@@ -199,12 +247,31 @@ impl Renderer {
                     source,
                 })?;
         }
+        for (name, source) in &theme.templates {
+            env.add_template_owned(name.clone(), source.clone())
+                .map_err(|source| RenderError {
+                    template: name.clone(),
+                    source,
+                })?;
+        }
         env.set_formatter(html_formatter);
         env.add_function("t", move |state: &State, id: &str, kwargs: Kwargs| {
             translate(&i18n, state, id, kwargs)
         });
-        env.add_filter("markdown", |md: &str| {
-            Value::from_safe_string(markdown::to_html(md))
+        // `body|markdown(lang)`: with the typography of the text's
+        // language, and each site image with its size where the page knows
+        // the sizes (`media`).
+        env.add_filter("markdown", |state: &State, md: &str, lang: Option<&str>| {
+            let html = match lang.map(Lang::parse) {
+                Some(Ok(lang)) => markdown::to_html_in(md, lang),
+                _ => markdown::to_html(md),
+            };
+            let media = state.lookup("media");
+            let sized = markdown::size_images(&html, |name| {
+                let m = media.as_ref()?.downcast_object_ref::<MediaSizes>()?;
+                m.0.get(name).copied()
+            });
+            Value::from_safe_string(sized)
         });
         Ok(Renderer { env })
     }
@@ -224,6 +291,7 @@ impl Renderer {
         template
             .render(minijinja::context! {
                 lang => chrome.lang.as_str(),
+                media => Value::from_object(chrome.media.clone()),
                 chrome => Value::from(Serde(chrome)),
                 page => Value::from(Serde(page)),
             })

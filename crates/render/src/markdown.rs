@@ -6,11 +6,15 @@
 //! images from other sites), what comes out is inert and loads nothing from
 //! another origin.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use ammonia::{Builder, UrlRelative};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
+use sitrep_core::Lang;
+
+use crate::typography::Typesetter;
 
 static CLEANER: LazyLock<Builder<'static>> = LazyLock::new(|| {
     let mut b = Builder::default();
@@ -19,6 +23,9 @@ static CLEANER: LazyLock<Builder<'static>> = LazyLock::new(|| {
         .add_tag_attributes("div", ["id"])
         .add_tag_attributes("li", ["id"])
         .add_tag_attributes("sup", ["id"])
+        // An image's size comes from the stored file (`size_images`), not
+        // from the text.
+        .rm_tag_attributes("img", ["width", "height"])
         .add_allowed_classes("td", ["align-left", "align-center", "align-right"])
         .add_allowed_classes("th", ["align-left", "align-center", "align-right"])
         .add_allowed_classes("div", ["footnote-definition"])
@@ -45,9 +52,55 @@ fn is_same_origin(url: &str) -> bool {
 
 /// Renders a Markdown body to sanitized HTML.
 pub fn to_html(markdown: &str) -> String {
+    render(markdown, None)
+}
+
+/// Renders a Markdown body written in `lang` to sanitized HTML, with the
+/// language's typography (see [`crate::typography`]) applied to its text.
+pub fn to_html_in(markdown: &str, lang: Lang) -> String {
+    render(markdown, Some(lang))
+}
+
+fn render(markdown: &str, lang: Option<Lang>) -> String {
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
+    let mut typesetter = lang.map(Typesetter::new);
+    let mut in_code = false;
     let events = Parser::new_ext(markdown, options).map(|event| match event {
+        Event::Text(text) if !in_code => match typesetter.as_mut().map(|t| t.apply(&text)) {
+            Some(Cow::Owned(set)) => Event::Text(set.into()),
+            _ => Event::Text(text),
+        },
+        Event::Code(code) => {
+            if let Some(t) = typesetter.as_mut() {
+                t.pass(&code);
+            }
+            Event::Code(code)
+        }
+        Event::SoftBreak | Event::HardBreak => {
+            if let Some(t) = typesetter.as_mut() {
+                t.pass(" ");
+            }
+            event
+        }
+        Event::Start(
+            Tag::Paragraph
+            | Tag::Heading { .. }
+            | Tag::Item
+            | Tag::TableCell
+            | Tag::BlockQuote(_)
+            | Tag::CodeBlock(_),
+        ) => {
+            if let Some(t) = typesetter.as_mut() {
+                t.reset();
+            }
+            in_code = matches!(event, Event::Start(Tag::CodeBlock(_)));
+            event
+        }
+        Event::End(TagEnd::CodeBlock) => {
+            in_code = false;
+            event
+        }
         // Footnote anchors get a prefix, the only ids the sanitizer keeps.
         Event::FootnoteReference(name) => Event::Html(
             format!(
@@ -77,6 +130,39 @@ pub fn to_html(markdown: &str) -> String {
         .replace(" style=\"text-align: center\"", " class=\"align-center\"")
         .replace(" style=\"text-align: right\"", " class=\"align-right\"");
     CLEANER.clean(&raw).to_string()
+}
+
+/// Every image in sanitized HTML (from [`to_html`]) made light: loaded
+/// only when it comes near the screen, decoded off the main thread, and,
+/// for an image of this site whose size `size_of` knows (by its file name
+/// under `/media/`), given its width and height so the text does not jump
+/// when it arrives.
+pub fn size_images(html: &str, size_of: impl Fn(&str) -> Option<(u32, u32)>) -> String {
+    if !html.contains("<img ") {
+        return html.to_owned();
+    }
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(at) = rest.find("<img ") {
+        out.push_str(&rest[..at + 4]);
+        rest = &rest[at + 4..];
+        out.push_str(" loading=\"lazy\" decoding=\"async\"");
+        // The sanitizer writes attribute values quoted, with any quote in
+        // them escaped, so the first ` src="` is the src attribute.
+        let tag_end = rest.find('>').unwrap_or(rest.len());
+        let src = rest[..tag_end]
+            .find(" src=\"")
+            .map(|s| &rest[s + 6..])
+            .and_then(|v| v.split('"').next());
+        if let Some((w, h)) = src
+            .and_then(|src| src.strip_prefix("/media/"))
+            .and_then(&size_of)
+        {
+            out.push_str(&format!(" width=\"{w}\" height=\"{h}\""));
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The words of a Markdown body as plain text, for the search index and
@@ -222,6 +308,50 @@ mod tests {
         assert!(
             html.contains("rel=\"noopener noreferrer nofollow\""),
             "{html}"
+        );
+    }
+
+    #[test]
+    fn text_gets_its_languages_typography_and_code_and_markup_do_not() {
+        let ru = Lang::parse("ru").unwrap();
+        let html = to_html_in(
+            "Он назвал это \"*кризисом*\" - и ушёл.\n\n`a \"b\"` и [ссылка](/ru/ \"t\")\n\n    код \"x\"\n",
+            ru,
+        );
+        assert!(
+            html.contains("Он&nbsp;назвал это «<em>кризисом</em>»&nbsp;— и&nbsp;ушёл."),
+            "{html}"
+        );
+        assert!(html.contains("<code>a \"b\"</code>"), "{html}");
+        assert!(html.contains("title=\"t\""), "{html}");
+        assert!(html.contains("код \"x\""), "{html}");
+        // Without a language, the text is as typed.
+        assert!(to_html("\"a\" - b").contains("\"a\" - b"));
+    }
+
+    #[test]
+    fn images_load_lazily_with_the_stored_size_and_no_other() {
+        let html = to_html(
+            "![map](/media/ab.png) ![other](/media/cd.png)\n\n<img src=\"/media/ab.png\" width=\"9999\" height=\"1\" alt='x src=\"/media/cd.png\"'>",
+        );
+        let sized = size_images(&html, |name| (name == "ab.png").then_some((640, 480)));
+        assert_eq!(
+            sized.matches("loading=\"lazy\" decoding=\"async\"").count(),
+            3,
+            "{sized}"
+        );
+        assert_eq!(
+            sized.matches("width=\"640\" height=\"480\"").count(),
+            2,
+            "{sized}"
+        );
+        // A size typed into the text is not believed; an unknown image
+        // gets none.
+        assert!(!sized.contains("9999"), "{sized}");
+        assert_eq!(sized.matches("width=").count(), 2, "{sized}");
+        assert_eq!(
+            size_images("<p>no images</p>", |_| None),
+            "<p>no images</p>"
         );
     }
 }

@@ -6,6 +6,10 @@ use serde::Serialize;
 /// The frame around every page: language, navigation, switcher, side box.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct Chrome {
+    /// Pixel sizes of the site's images by file name under `/media/`: the
+    /// width and height the Markdown filter gives each image.
+    #[serde(skip)]
+    pub media: crate::MediaSizes,
     pub lang: String,
     pub site_name: String,
     pub tagline: String,

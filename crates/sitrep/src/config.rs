@@ -37,6 +37,9 @@ pub struct FileConfig {
     /// Megabytes of rendered pages a node keeps in memory (default 64; 0
     /// renders every request).
     pub page_cache_mb: Option<u64>,
+    /// A theme folder: `templates/` whose files replace the built-in
+    /// templates of the same names, and `site.css` for the stylesheet.
+    pub theme: Option<PathBuf>,
 }
 
 /// Flags shared by every subcommand that works on a site.
@@ -89,6 +92,8 @@ pub struct Config {
     pub index: PathBuf,
     /// Bytes of rendered responses the node keeps (0: none).
     pub page_cache_bytes: u64,
+    /// The theme folder, if the site has one.
+    pub theme: Option<PathBuf>,
 }
 
 pub const DEFAULT_DATA: &str = "./sitrep-data";
@@ -230,8 +235,10 @@ impl Config {
                 bail!("{name}={v:?} must be a whole number of seconds above 0");
             }
         }
+        let theme = env("SITREP_THEME").map(PathBuf::from).or(file.theme);
         Ok(Config {
             page_cache_bytes: page_cache_mb << 20,
+            theme,
             index,
             data,
             database_url,

@@ -24,6 +24,13 @@ const EDITIONS: &[&str] = &[
 
 const FORECASTS: &str = include_str!("../demo/forecasts.toml");
 
+/// Images the demo's texts show, written `media:NAME` in their Markdown
+/// and stored through the same cleaning as an upload.
+const MEDIA: &[(&str, &[u8])] = &[(
+    "fuel-prices.png",
+    include_bytes!("../demo/media/fuel-prices.png"),
+)];
+
 type PerLang<T> = BTreeMap<String, T>;
 
 #[derive(Deserialize)]
@@ -444,6 +451,25 @@ async fn load_content(
         authors.insert(a.slug.as_str().to_owned(), w.author(&a.slug, &names).await?);
     }
     write_forecasts(&mut w, &forecasts, now, today, &trends, &likelihoods).await?;
+    // `media:NAME` in a text → the stored image's address.
+    let mut addresses = Vec::new();
+    for (name, bytes) in MEDIA {
+        let c = sitrep_core::image::clean(bytes).map_err(|e| anyhow!("demo image {name}: {e}"))?;
+        addresses.push((format!("(media:{name})"), format!("(/media/{})", c.hash)));
+        let media = sitrep_store::Media {
+            hash: c.hash,
+            content_type: c.content_type,
+            width: c.width,
+            height: c.height,
+            bytes: c.bytes,
+        };
+        w.add_media(&media, None, now).await?;
+    }
+    let with_media = |body: &str| {
+        addresses
+            .iter()
+            .fold(body.to_owned(), |b, (from, to)| b.replace(from, to))
+    };
     let month_ago = now - 30 * 86_400;
     for (i, p) in site.pages.iter().enumerate() {
         let versions: Vec<_> = p
@@ -544,7 +570,7 @@ async fn load_content(
                         slug: &v.slug,
                         title: &v.title,
                         lead: &v.lead,
-                        body: &v.body,
+                        body: &with_media(&v.body),
                         status,
                         published_at,
                     },

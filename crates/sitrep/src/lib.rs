@@ -6,9 +6,10 @@
 pub mod config;
 pub mod demo;
 
+use std::path::Path;
 use std::sync::Arc;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use sitrep_store::Store;
 use sitrep_web::{AppState, Clock};
 
@@ -82,19 +83,94 @@ pub fn state(store: Store, config: &Config, clock: Clock) -> anyhow::Result<Arc<
         connections: config.smtp_connections,
         rate: config.smtp_rate,
     };
-    let state = Arc::new(
-        AppState::new(
-            store,
-            config.languages.clone(),
-            config.default_language,
-            &config.public_url,
-            clock,
-            mail,
-        )?
-        .with_search_index(&config.index)
-        .with_page_cache(config.page_cache_bytes),
-    );
-    Ok(state)
+    let mut state = AppState::new(
+        store,
+        config.languages.clone(),
+        config.default_language,
+        &config.public_url,
+        clock,
+        mail,
+    )?
+    .with_search_index(&config.index)
+    .with_page_cache(config.page_cache_bytes);
+    if let Some(dir) = &config.theme {
+        let theme = read_theme(dir)?;
+        tracing::info!("theme from {}: {}", dir.display(), theme.summary());
+        state = state
+            .with_theme(&theme)
+            .with_context(|| format!("the theme in {} cannot be used", dir.display()))?;
+    }
+    Ok(Arc::new(state))
+}
+
+/// Where a theme keeps its templates, and its stylesheet's name.
+const THEME_TEMPLATES: &str = "templates";
+const THEME_STYLESHEET: &str = "site.css";
+
+/// Reads a theme folder: every `.html` and `.txt` file in its `templates/`
+/// (replacing the built-in template of the same name, or included by
+/// one), and its `site.css`.
+pub fn read_theme(dir: &Path) -> anyhow::Result<sitrep_render::Theme> {
+    if !dir.is_dir() {
+        bail!("the theme folder {} does not exist", dir.display());
+    }
+    let mut theme = sitrep_render::Theme::default();
+    let templates = dir.join(THEME_TEMPLATES);
+    if templates.is_dir() {
+        let entries = std::fs::read_dir(&templates)
+            .with_context(|| format!("cannot read {}", templates.display()))?;
+        for entry in entries {
+            let path = entry?.path();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            if !path.is_file() || !(name.ends_with(".html") || name.ends_with(".txt")) {
+                continue;
+            }
+            let source = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {} (is it UTF-8?)", path.display()))?;
+            theme.templates.push((name.to_owned(), source));
+        }
+        theme.templates.sort();
+    }
+    let css = dir.join(THEME_STYLESHEET);
+    if css.is_file() {
+        theme.stylesheet = Some(
+            std::fs::read_to_string(&css)
+                .with_context(|| format!("cannot read {} (is it UTF-8?)", css.display()))?,
+        );
+    }
+    if theme.templates.is_empty() && theme.stylesheet.is_none() {
+        bail!(
+            "the theme folder {} holds neither {THEME_TEMPLATES}/*.html nor {THEME_STYLESHEET}",
+            dir.display()
+        );
+    }
+    Ok(theme)
+}
+
+/// Writes the built-in templates and stylesheet into `dir`, laid out as a
+/// theme, for an operator to start from. Refuses to overwrite a file.
+pub fn write_theme(dir: &Path) -> anyhow::Result<usize> {
+    let templates = dir.join(THEME_TEMPLATES);
+    std::fs::create_dir_all(&templates)
+        .with_context(|| format!("cannot create {}", templates.display()))?;
+    let files = sitrep_render::builtin_templates()
+        .map(|(name, source)| (templates.join(name), source))
+        .chain([(dir.join(THEME_STYLESHEET), sitrep_render::CSS)]);
+    let mut written = 0;
+    for (path, content) in files {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        std::io::Write::write_all(&mut file, content.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        written += 1;
+    }
+    Ok(written)
 }
 
 /// The whole application as one axum router.

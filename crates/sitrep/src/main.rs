@@ -61,6 +61,11 @@ enum Command {
         /// The edition's number.
         edition: i64,
     },
+    /// The site's look: templates and stylesheet an operator overrides.
+    Theme {
+        #[command(subcommand)]
+        command: ThemeCommand,
+    },
     /// DKIM signing of outgoing mail.
     Dkim {
         #[command(subcommand)]
@@ -207,6 +212,19 @@ enum ImportCommand {
         site: SiteArgs,
         dir: std::path::PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum ThemeCommand {
+    /// Write the built-in templates and stylesheet into a new theme folder
+    /// to start from; keep only the files you change, then name the folder
+    /// as `theme` in sitrep.toml (or SITREP_THEME) and restart.
+    Init {
+        /// The folder to create (its files must not exist yet).
+        dir: std::path::PathBuf,
+    },
+    /// Check that a theme folder can be used: every template parses.
+    Check { dir: std::path::PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -741,6 +759,26 @@ async fn run_command(cli: Cli) -> anyhow::Result<()> {
                 "Edition {edition}: {} sent, {} failed ({} bounced), of {}, in {seconds:.1} s.",
                 f.sent, f.failed, f.bounced, f.total
             );
+            Ok(())
+        }
+        Command::Theme {
+            command: ThemeCommand::Init { dir },
+        } => {
+            let n = sitrep::write_theme(&dir)?;
+            println!(
+                "Wrote {n} files into {}: templates/ and site.css. Keep the ones you change, delete the rest, and set theme = {:?} in sitrep.toml.",
+                dir.display(),
+                dir.display().to_string()
+            );
+            Ok(())
+        }
+        Command::Theme {
+            command: ThemeCommand::Check { dir },
+        } => {
+            let theme = sitrep::read_theme(&dir)?;
+            let i18n = std::sync::Arc::new(sitrep_i18n::I18n::new(&[])?);
+            sitrep_render::Renderer::themed(i18n, &theme)?;
+            println!("{}: {}; all parse.", dir.display(), theme.summary());
             Ok(())
         }
         Command::Dkim { command } => dkim(command).await,

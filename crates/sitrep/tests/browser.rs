@@ -1,7 +1,8 @@
 //! The browser test: Debian's Chromium, driven by npm playwright-core,
 //! reads the demo site as a person would (tests/e2e/demo.mjs), works in
-//! the workspace (workspace.mjs) and meets script payloads everywhere
-//! (xss.mjs).
+//! the workspace (workspace.mjs), meets script payloads everywhere
+//! (xss.mjs), and checks every page type with axe-core, the keyboard and
+//! the Nu HTML Checker (a11y.mjs).
 //!
 //! It needs node, /usr/bin/chromium and `npm ci` in tests/e2e. Where they
 //! are missing the test says what it skipped and passes, unless
@@ -87,4 +88,28 @@ fn script_payloads_never_run_anywhere_in_chromium() {
         return;
     }
     run_script("xss.mjs");
+}
+
+/// Every public page type in every language and the workspace's pages:
+/// no WCAG 2.2 A/AA violation found by axe-core in the light or the dark
+/// scheme, languages marked, focus visible, the workspace usable with the
+/// keyboard alone, and no error from the Nu HTML Checker (which needs Java).
+///
+/// Like the payloads, nothing here depends on the database: the
+/// PostgreSQL pass leaves it to the SQLite pass.
+#[test]
+fn every_page_type_is_accessible_and_valid_in_chromium() {
+    if std::env::var(sitrep_store::testing::TEST_DATABASE_URL).is_ok() {
+        eprintln!("SKIPPED a11y.mjs in the PostgreSQL pass: it runs in the SQLite pass");
+        return;
+    }
+    if Command::new("java").arg("-version").output().is_err() {
+        assert!(
+            std::env::var("SITREP_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "the accessibility test cannot run: java is not installed"
+        );
+        eprintln!("SKIPPED a11y.mjs: java is not installed (apt-get install default-jre-headless)");
+        return;
+    }
+    run_script("a11y.mjs");
 }

@@ -491,7 +491,9 @@ async fn hostile_titles_cannot_break_out_of_the_json_ld() {
         1,
         "only the JSON-LD block"
     );
-    assert_eq!(json_ld(&page.body)["headline"], title);
+    // What readers see is the title set in English typography.
+    let shown = "</script><script>alert(1)</script> & “quotes”";
+    assert_eq!(json_ld(&page.body)["headline"], shown);
     for ext in ["xml", "atom"] {
         let feed = site.get(&format!("/en/feed.{ext}")).await.body;
         assert!(
@@ -507,7 +509,7 @@ async fn hostile_titles_cannot_break_out_of_the_json_ld() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|i| i["title"] == title)
+        .find(|i| i["title"] == shown)
         .expect("the story is in the feed");
     assert!(!item["content_html"].as_str().unwrap().contains("<script"));
 }

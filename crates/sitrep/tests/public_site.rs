@@ -484,9 +484,12 @@ async fn hostile_markdown_in_a_stored_body_renders_inert() {
         }
     }
     let page = site.get("/en/commentaries/hostile/").await;
+    // Shown as text (in English typography's quotes).
     assert!(
         page.body
-            .contains("&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;")
+            .contains("&lt;script&gt;alert(‘title’)&lt;/script&gt;"),
+        "{}",
+        page.body
     );
 }
 
@@ -645,4 +648,55 @@ async fn a_scaled_demo_is_a_bigger_site_in_date_order() {
         first.matches("class=\"card\"").count() >= 19,
         "a full generated edition"
     );
+}
+
+/// The trends index lists names in each language's alphabetical order
+/// (ICU collation), not in the editors' order nor by code point.
+#[tokio::test]
+async fn the_trends_index_is_in_each_languages_alphabetical_order() {
+    let site = Site::demo().await;
+    for (lang, names) in [
+        (
+            "be",
+            [
+                "Бяспека і абарона",
+                "Грамадства",
+                "Знешняя палітыка",
+                "Кіроўная эліта",
+                "Эканоміка",
+            ],
+        ),
+        (
+            "ru",
+            [
+                "Безопасность и оборона",
+                "Внешняя политика",
+                "Общество",
+                "Правящая элита",
+                "Экономика",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Economy",
+                "Foreign policy",
+                "Security and defence",
+                "Society",
+                "The ruling elite",
+            ],
+        ),
+    ] {
+        let page = site.get(&format!("/{lang}/trends/")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let main = &page.body[page.body.find("<main").unwrap()..];
+        let at: Vec<usize> = names
+            .iter()
+            .map(|n| {
+                main.find(n)
+                    .unwrap_or_else(|| panic!("{lang}: {n} missing"))
+            })
+            .collect();
+        assert!(at.is_sorted(), "{lang}: {names:?} appear at {at:?}");
+    }
 }

@@ -51,8 +51,9 @@ async fn the_form_is_there_in_every_language_without_script() {
             "{lang}: topics"
         );
         assert!(
-            page.body
-                .contains(&format!("<option value=\"{lang}\" selected>")),
+            page.body.contains(&format!(
+                "<option value=\"{lang}\" lang=\"{lang}\" selected>"
+            )),
             "{lang}: the page's language is the answer's by default"
         );
         assert!(!page.body.contains("<script"), "{lang}");

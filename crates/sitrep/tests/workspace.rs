@@ -609,7 +609,7 @@ async fn a_save_on_an_old_revision_is_a_conflict_and_both_texts_are_shown() {
         site.get("/en/commentaries/the-central-bank-buys-time/")
             .await
             .body
-            .contains("Anna&#39;s title")
+            .contains("Anna’s title")
     );
     // The next save, based on what Boris now saw, goes through.
     assert_eq!(hidden(&page.body, "base").as_deref(), Some("2"));

@@ -2,6 +2,7 @@ use std::collections::HashMap;
 
 use sitrep_core::Lang;
 use sqlx::AnyPool;
+use std::sync::Arc;
 
 use crate::{Result, StoreError};
 
@@ -53,6 +54,9 @@ pub struct Catalog {
     pub authors: Vec<Author>,
     /// Site-wide texts (name, tagline, publisher) per key and language.
     pub texts: HashMap<String, HashMap<Lang, String>>,
+    /// Every stored image's pixel size, by its file name under `/media/`,
+    /// so pages can give each image its width and height.
+    pub media: Arc<HashMap<String, (u32, u32)>>,
 }
 
 impl Catalog {
@@ -199,11 +203,27 @@ pub(crate) async fn load(pool: &AnyPool) -> Result<Catalog> {
         texts.entry(key).or_default().insert(lang(&code)?, value);
     }
 
+    let media = sqlx::query_as::<_, (String, i64, i64)>("SELECT hash, width, height FROM media")
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(|(name, w, h)| {
+            (
+                name,
+                (
+                    w.clamp(0, u32::MAX.into()) as u32,
+                    h.clamp(0, u32::MAX.into()) as u32,
+                ),
+            )
+        })
+        .collect();
+
     Ok(Catalog {
         trends,
         assessments,
         likelihoods,
         authors,
         texts,
+        media: Arc::new(media),
     })
 }

@@ -191,13 +191,20 @@ fn trend_name(ctx: &Ctx<'_>, t: &Trend) -> String {
 }
 
 fn mark_label(ctx: &Ctx<'_>, range: &str, trend: &str, assessment: &str, m: &MarkRow) -> String {
+    // A title in another language is left out: a chart's text alternative
+    // is one string, which cannot mark a passage's language.
+    let (id, title) = if m.lang == ctx.lang {
+        ("chart-mark", m.title.as_str())
+    } else {
+        ("chart-mark-untitled", "")
+    };
     let mut label = ctx.t_args(
-        "chart-mark",
+        id,
         &[
             ("week", Arg::Str(range)),
             ("trend", Arg::Str(trend)),
             ("assessment", Arg::Str(assessment)),
-            ("title", Arg::Str(&m.title)),
+            ("title", Arg::Str(title)),
         ],
     );
     if !m.public {

@@ -201,7 +201,7 @@ enum Choice<'e> {
 
 /// What a reader's `Accept-Encoding` lets us send.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Coding {
+pub(crate) enum Coding {
     Identity,
     Gzip,
     Brotli,
@@ -700,7 +700,7 @@ impl Entry {
     }
 }
 
-fn gzip(body: &[u8]) -> Option<Bytes> {
+pub(crate) fn gzip(body: &[u8]) -> Option<Bytes> {
     let mut enc = flate2::write::GzEncoder::new(
         Vec::with_capacity(body.len() / 3),
         flate2::Compression::default(),
@@ -709,7 +709,7 @@ fn gzip(body: &[u8]) -> Option<Bytes> {
     enc.finish().ok().map(|out| crate::serving::keep(&out))
 }
 
-fn brotli(body: &[u8]) -> Option<Bytes> {
+pub(crate) fn brotli(body: &[u8]) -> Option<Bytes> {
     let mut out = Vec::with_capacity(body.len() / 3);
     let params = brotli::enc::BrotliEncoderParams {
         quality: BROTLI_QUALITY as i32,
@@ -727,7 +727,7 @@ fn next_midnight(now: Timestamp) -> Timestamp {
 
 impl Coding {
     /// The best coding `Accept-Encoding` allows: brotli, then gzip.
-    fn accepted(headers: &(impl Asking + ?Sized)) -> Coding {
+    pub(crate) fn accepted(headers: &(impl Asking + ?Sized)) -> Coding {
         let mut best = Coding::Identity;
         for value in headers.values(&header::ACCEPT_ENCODING) {
             let Some(value) = visible(value) else {

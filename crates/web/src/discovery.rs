@@ -255,7 +255,7 @@ async fn feed(
             FeedItem {
                 id: format!("urn:sitrep:commentary:{}:{}", v.commentary_id, v.lang),
                 url: absolute(&urls::commentary(v.lang, &v.slug)),
-                title: v.title.clone(),
+                title: sitrep_render::typography::typeset(v.lang, &v.title).into_owned(),
                 lead: v.lead.clone(),
                 body: v.body.clone(),
                 lang: v.lang.to_string(),

@@ -1,18 +1,38 @@
 //! Response headers shared by every public response, and the stylesheet.
 
 use std::hash::{Hash, Hasher};
-use std::sync::LazyLock;
 
 use std::sync::Arc;
 
+use axum::body::Bytes;
 use axum::extract::{Path, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 /// No script at all, nothing from another origin, no framing.
 pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
     form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// A letter shown in the browser: styled as mail clients style it, with
+/// the style in the letter itself; still no script and nothing from
+/// another origin.
+pub const LETTER_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; \
+    form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+/// A newsletter letter as a page of its own (the web view readers open from
+/// the letter, the workspace's preview): never stored by a cache.
+pub fn letter_page(html: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+            (header::CONTENT_SECURITY_POLICY, LETTER_CSP),
+        ],
+        html,
+    )
+        .into_response()
+}
 
 /// HSTS for a site served over HTTPS: browsers that have seen it once go
 /// to HTTPS by themselves for a year (subdomains are the operator's to
@@ -33,10 +53,9 @@ pub async fn security_headers(
             HeaderValue::from_static(HSTS),
         );
     }
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
+    // A response that brings its own (a letter shown in the browser) keeps it.
+    h.entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(CSP));
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -99,55 +118,111 @@ pub fn lang_cookie(app: &crate::AppState, lang: sitrep_core::Lang) -> Option<Hea
     .ok()
 }
 
-/// The files under `/static/`: (name stem, extension, content type, bytes).
-/// Each is served under a name carrying a hash of its content, so it can be
-/// cached for a year and a change of content is a change of address.
-const ASSETS: &[(&str, &str, &str, &str)] = &[
-    ("site", "css", "text/css; charset=utf-8", sitrep_render::CSS),
-    ("icon", "svg", "image/svg+xml", sitrep_render::ICON),
-    (
-        "workspace",
-        "css",
-        "text/css; charset=utf-8",
-        sitrep_render::WORKSPACE_CSS,
-    ),
-];
-
-static ASSET_NAMES: LazyLock<Vec<String>> = LazyLock::new(|| {
-    ASSETS
-        .iter()
-        .map(|(stem, ext, _, body)| {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            body.hash(&mut h);
-            format!("{stem}-{:012x}.{ext}", h.finish() & 0xffff_ffff_ffff)
-        })
-        .collect()
-});
-
-/// The address of a static file by its stem (`"site"`, `"icon"`).
-pub fn asset_href(stem: &str) -> String {
-    ASSETS
-        .iter()
-        .zip(ASSET_NAMES.iter())
-        .find(|((s, ..), _)| *s == stem)
-        .map(|(_, name)| format!("/static/{name}"))
-        .unwrap_or_default()
+/// The files under `/static/`: the stylesheets and the icon. Each is
+/// served under a name carrying a hash of its content, so it can be cached
+/// for a year and a change of content (a new version, a theme's
+/// stylesheet) is a change of address; each is kept with its gzip and
+/// brotli forms, made once at start.
+pub struct Assets {
+    files: Vec<Asset>,
 }
 
-pub async fn asset(Path(file): Path<String>) -> Response {
-    let Some(((_, _, content_type, body), _)) = ASSETS
-        .iter()
-        .zip(ASSET_NAMES.iter())
-        .find(|(_, name)| **name == file)
-    else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
+struct Asset {
+    stem: &'static str,
+    name: String,
+    content_type: &'static str,
+    plain: Bytes,
+    gzip: Option<Bytes>,
+    brotli: Option<Bytes>,
+}
+
+impl Assets {
+    /// The files, with `stylesheet` as the public one.
+    pub fn new(stylesheet: &str) -> Assets {
+        let files = [
+            ("site", "css", "text/css; charset=utf-8", stylesheet),
+            ("icon", "svg", "image/svg+xml", sitrep_render::ICON),
+            (
+                "workspace",
+                "css",
+                "text/css; charset=utf-8",
+                sitrep_render::WORKSPACE_CSS,
+            ),
+        ]
+        .into_iter()
+        .map(|(stem, ext, content_type, body)| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            body.hash(&mut h);
+            Asset {
+                stem,
+                name: format!("{stem}-{:012x}.{ext}", h.finish() & 0xffff_ffff_ffff),
+                content_type,
+                plain: Bytes::copy_from_slice(body.as_bytes()),
+                gzip: crate::cache::gzip(body.as_bytes()),
+                brotli: crate::cache::brotli(body.as_bytes()),
+            }
+        })
+        .collect();
+        Assets { files }
+    }
+
+    /// The address of a file by its stem (`"site"`, `"icon"`).
+    pub fn href(&self, stem: &str) -> String {
+        self.files
+            .iter()
+            .find(|f| f.stem == stem)
+            .map(|f| format!("/static/{}", f.name))
+            .unwrap_or_default()
+    }
+
+    /// The file named `name`, in the coding the request accepts.
+    fn respond(&self, name: &str, request: &HeaderMap) -> Response {
+        let Some(f) = self.files.iter().find(|f| f.name == name) else {
+            return StatusCode::NOT_FOUND.into_response();
+        };
+        let (coding, body) = match crate::cache::Coding::accepted(request) {
+            crate::cache::Coding::Brotli if f.brotli.is_some() => (Some("br"), f.brotli.clone()),
+            crate::cache::Coding::Brotli | crate::cache::Coding::Gzip if f.gzip.is_some() => {
+                (Some("gzip"), f.gzip.clone())
+            }
+            _ => (None, None),
+        };
+        let mut res = body.unwrap_or_else(|| f.plain.clone()).into_response();
+        let h = res.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(f.content_type),
+        );
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        );
+        h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+        if let Some(coding) = coding {
+            h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+        }
+        res
+    }
+}
+
+/// `/favicon.ico`, which browsers ask for on pages that name no icon (a
+/// letter shown in the browser): the site's icon, as SVG.
+pub async fn favicon() -> Response {
     (
         [
-            (header::CONTENT_TYPE, *content_type),
-            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
         ],
-        *body,
+        sitrep_render::ICON,
     )
         .into_response()
+}
+
+/// `GET /static/{file}`.
+pub async fn asset(
+    State(app): State<Arc<crate::AppState>>,
+    Path(file): Path<String>,
+    request: HeaderMap,
+) -> Response {
+    app.assets.respond(&file, &request)
 }

@@ -68,6 +68,8 @@ pub struct AppState {
     /// slash; empty means site-relative links.
     pub public_url: String,
     pub clock: Clock,
+    /// The files under `/static/` (the theme's stylesheet, if it has one).
+    assets: Arc<headers::Assets>,
     css_href: String,
     icon_href: String,
     /// Where email goes: the relay, or the outbox.
@@ -174,6 +176,8 @@ impl AppState {
         }
         let i18n = Arc::new(I18n::new(&langs)?);
         let renderer = Renderer::new(i18n.clone())?;
+        let assets = headers::Assets::new(sitrep_render::CSS);
+        let (css_href, icon_href) = (assets.href("site"), assets.href("icon"));
         let mailer =
             sitrep_mail::Mailer::new(mail.from, mail.return_path, mail.relay, store.clone())?;
         let outage = outage::Outage::new(store.backend());
@@ -187,8 +191,9 @@ impl AppState {
             }),
             public_url: public_url.trim_end_matches('/').to_owned(),
             clock,
-            css_href: headers::asset_href("site"),
-            icon_href: headers::asset_href("icon"),
+            assets: Arc::new(assets),
+            css_href,
+            icon_href,
             catalog_cache: std::sync::RwLock::new(None),
             outage,
             memos: memo::Memos::default(),
@@ -204,6 +209,19 @@ impl AppState {
                 .filter(|r| *r > 0.0)
                 .map(|r| Arc::new(sitrep_mail::RateLimit::new(r))),
         })
+    }
+
+    /// Dresses the site in `theme`: its templates in place of the built-in
+    /// ones, its stylesheet in place of the public one. Fails, naming the
+    /// template, when one does not parse.
+    pub fn with_theme(mut self, theme: &sitrep_render::Theme) -> Result<AppState, SetupError> {
+        self.renderer = Renderer::themed(self.i18n.clone(), theme)?;
+        let assets =
+            headers::Assets::new(theme.stylesheet.as_deref().unwrap_or(sitrep_render::CSS));
+        self.css_href = assets.href("site");
+        self.icon_href = assets.href("icon");
+        self.assets = Arc::new(assets);
+        Ok(self)
     }
 
     /// Keeps the search index in `dir` (the default is in memory).
@@ -304,7 +322,7 @@ impl AppState {
 
     /// The address of a static file (`"site"`, `"icon"`, `"workspace"`).
     pub fn asset(&self, stem: &str) -> String {
-        headers::asset_href(stem)
+        self.assets.href(stem)
     }
 
     pub fn now(&self) -> Timestamp {
@@ -362,6 +380,7 @@ pub fn service(state: Arc<AppState>) -> cache::Cached {
     let site = Router::new()
         .route("/", get(pages::root))
         .route("/static/{file}", get(headers::asset))
+        .route("/favicon.ico", get(headers::favicon))
         .route("/media/{file}", get(media::serve))
         .route("/{lang}", get(pages::lang_root))
         .route("/{lang}/", get(pages::home))

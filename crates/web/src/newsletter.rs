@@ -7,6 +7,7 @@
 //! node wins each), claim a batch of deliveries, send them, record the
 //! outcome. Every node runs it; the queue keeps them from sending twice.
 
+use sitrep_render::typography::typeset;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -151,8 +152,8 @@ pub async fn letter(
             .unwrap_or_default();
         items.push(json!({
             "id": c.id,
-            "title": v.title,
-            "lead": v.lead,
+            "title": typeset(v.lang, &v.title),
+            "lead": typeset(v.lang, &v.lead),
             "body": v.body,
             "assessment": assessment,
             "trend": catalog.trend(c.trend_id).map(|t| pick(&t.names)).unwrap_or_default(),

@@ -1,5 +1,6 @@
 //! Handlers for the public pages.
 
+use sitrep_render::typography::typeset;
 use std::sync::Arc;
 
 use axum::extract::rejection::{PathRejection, QueryRejection};
@@ -292,6 +293,8 @@ async fn commentary_page(
         .filter_map(|a| ctx.catalog.author(a))
         .filter_map(|a| ctx.pick_name(&a.names).map(|(name, _)| name.clone()))
         .collect();
+    let mut authors = authors;
+    app.i18n.sort_by_name(lang, &mut authors, |a| a);
     let more = read_more(app, &ctx, shown).await?;
     let trend_name = card
         .trend
@@ -326,8 +329,8 @@ async fn commentary_page(
         .filter(|l| versions.iter().any(|v| v.lang == *l))
         .collect();
     let mut chrome = ctx.chrome(
-        &shown.title,
-        &excerpt(&shown.lead, 200),
+        &card.title,
+        &excerpt(&card.lead, 200),
         Section::None,
         &path_in,
         &existing,
@@ -353,8 +356,8 @@ async fn commentary_page(
     chrome.json_ld = crate::views::json_ld(&serde_json::json!({
         "@context": "https://schema.org",
         "@type": "AnalysisNewsArticle",
-        "headline": shown.title,
-        "description": excerpt(&shown.lead, 300),
+        "headline": card.title,
+        "description": excerpt(&card.lead, 300),
         "inLanguage": shown.lang.as_str(),
         "datePublished": chrome.published,
         "dateModified": crate::views::rfc3339(shown.updated_at.max(shown.published_at)),
@@ -462,6 +465,8 @@ async fn trends_page(app: &AppState, lang: Lang, now: Timestamp) -> Result<Respo
         let count = memo.trend(&app.store, t.id).await?.len() as u64;
         trends.push(ctx.trend_link(t, Some(count)));
     }
+    // An index, in the reader's alphabetical order.
+    app.i18n.sort_by_name(lang, &mut trends, |t| &t.name);
     let chrome = ctx.chrome(
         &ctx.t("trends-title"),
         "",
@@ -595,15 +600,16 @@ async fn static_page_inner(
         .copied()
         .filter(|l| rows.iter().any(|p| p.lang == *l))
         .collect();
+    let title = typeset(shown.lang, &shown.title);
     let chrome = ctx.chrome(
-        &shown.title,
+        &title,
         "",
         Section::Page(slug),
         &|l| urls::page(l, slug),
         &existing,
     );
     let page = StaticPage {
-        title: shown.title.clone(),
+        title: title.into_owned(),
         body: shown.body.clone(),
         lang: shown.lang.to_string(),
         fallback_note: fallback.then(|| {

@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Query, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use sitrep_auth::{Purpose, TokenError};
@@ -510,17 +510,7 @@ pub async fn letter(
         .await;
     }
     match crate::newsletter::letter(&app, edition, lang, now).await {
-        Ok(Some(l)) => {
-            let html = l.html_linking(&format!("/{lang}/subscribe"));
-            (
-                [
-                    (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-                    (header::CACHE_CONTROL, "no-store"),
-                ],
-                html,
-            )
-                .into_response()
-        }
+        Ok(Some(l)) => crate::headers::letter_page(l.html_linking(&format!("/{lang}/subscribe"))),
         Ok(None) => crate::pages::error_page(&app, lang, PageError::NotFound).await,
         Err(e) => crate::pages::error_page(&app, lang, e).await,
     }

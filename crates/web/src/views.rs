@@ -2,6 +2,7 @@
 
 use sitrep_core::{Lang, Paging, Timestamp};
 use sitrep_i18n::Arg;
+use sitrep_render::typography::typeset;
 use sitrep_render::urls;
 use sitrep_render::view::{
     Alternate, Chrome, CommentaryCard, EditionCard, LangLink, NavLink, Pager, TrendLink,
@@ -160,6 +161,7 @@ impl<'a> Ctx<'a> {
             });
         }
         Chrome {
+            media: sitrep_render::MediaSizes(self.catalog.media.clone()),
             lang: self.lang.to_string(),
             site_name: text("name"),
             tagline: text("tagline"),
@@ -272,8 +274,8 @@ impl<'a> Ctx<'a> {
     pub fn card(&self, v: &VersionRow, fallback: bool, with_edition: bool) -> CommentaryCard {
         let assessment = self.catalog.assessment(v.assessment_id);
         CommentaryCard {
-            title: v.title.clone(),
-            lead: v.lead.clone(),
+            title: typeset(v.lang, &v.title).into_owned(),
+            lead: typeset(v.lang, &v.lead).into_owned(),
             href: urls::commentary(self.lang, &v.slug),
             assessment: assessment
                 .and_then(|a| self.pick_name(&a.labels).cloned())

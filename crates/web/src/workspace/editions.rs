@@ -443,17 +443,9 @@ async fn letter_preview(
         return not_found(&app, &staff);
     };
     match crate::newsletter::letter(&app, id, lang, app.now()).await {
-        Ok(Some(l)) => {
-            let html = l.html_linking(&format!("{}/{lang}/subscription", app.public_url));
-            (
-                [
-                    (axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8"),
-                    (axum::http::header::CACHE_CONTROL, "no-store"),
-                ],
-                html,
-            )
-                .into_response()
-        }
+        Ok(Some(l)) => crate::headers::letter_page(
+            l.html_linking(&format!("{}/{lang}/subscription", app.public_url)),
+        ),
         Ok(None) => {
             let lang = staff.user.ui_lang;
             message(

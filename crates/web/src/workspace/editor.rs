@@ -4,6 +4,7 @@
 // A ready response is the natural error of a handler step here.
 #![allow(clippy::result_large_err)]
 
+use sitrep_render::typography::typeset;
 use std::sync::Arc;
 
 use axum::Router;
@@ -137,7 +138,10 @@ pub async fn dashboard_data(app: &AppState, staff: &Staff) -> Result<Value, Page
     let rows: Vec<Value> = commentaries
         .iter()
         .map(|c| {
-            let title = c.original().map(|v| v.title.clone()).unwrap_or_default();
+            let (title, title_lang) = c
+                .original()
+                .map(|v| (v.title.clone(), v.lang.as_str()))
+                .unwrap_or_default();
             let trend = catalog
                 .trend(c.trend_id)
                 .and_then(|t| t.names.get(&lang).or_else(|| t.names.values().next()))
@@ -152,7 +156,7 @@ pub async fn dashboard_data(app: &AppState, staff: &Staff) -> Result<Value, Page
                             && t > now
                         {
                             scheduled.push(
-                                json!({"what": format!("{} ({})", v.title, l), "at": datetime(t)}),
+                                json!({"what": v.title, "lang": l.as_str(), "at": datetime(t)}),
                             );
                         }
                         json!({
@@ -172,7 +176,7 @@ pub async fn dashboard_data(app: &AppState, staff: &Staff) -> Result<Value, Page
                     }),
                 })
                 .collect();
-            json!({"id": c.id, "title": title, "trend": trend, "cells": cells})
+            json!({"id": c.id, "title": title, "title_lang": title_lang, "trend": trend, "cells": cells})
         })
         .collect();
     Ok(json!({
@@ -200,9 +204,15 @@ async fn choices(app: &AppState, lang: Lang) -> Result<Value, PageError> {
         .iter()
         .map(|e| json!({"id": e.id, "label": format!("№ {} · {} – {}", e.number, e.week_start, e.week_end)}))
         .collect();
+    let mut trends: Vec<Value> = catalog
+        .trends
+        .iter()
+        .map(|t| json!({"id": t.id, "label": pick(&t.names)}))
+        .collect();
+    app.i18n.sort_by_name(lang, &mut trends, label_of);
     Ok(json!({
         "editions": editions,
-        "trends": catalog.trends.iter().map(|t| json!({"id": t.id, "label": pick(&t.names)})).collect::<Vec<_>>(),
+        "trends": trends,
         "assessments": catalog.assessments.iter().map(|a| json!({"id": a.id, "label": a.labels.get(&lang).or_else(|| a.labels.values().next()).cloned().unwrap_or_default()})).collect::<Vec<_>>(),
         "langs": app.langs().iter().map(|l| json!({"code": l.as_str(), "name": app.i18n.endonym(*l)})).collect::<Vec<_>>(),
     }))
@@ -627,7 +637,7 @@ async fn editor_page(
         "is_translation": version.map_or(source.is_some(), |v| v.source_lang.is_some()),
         "source": source.filter(|s| s.lang != vlang).map(|s| json!({"lang": s.lang.as_str(), "name": app.i18n.endonym(s.lang), "title": s.title, "lead": s.lead, "body": s.body})),
         "form": {"slug": slug, "title": title, "lead": lead, "body": body, "base": base},
-        "preview": {"title": title, "lead": lead, "body": body, "assessment": assessment.1, "assessment_tone": assessment.0, "trend": null, "fallback": false, "lang": vlang.as_str()},
+        "preview": {"title": typeset(vlang, &title), "lead": typeset(vlang, &lead), "body": body, "assessment": assessment.1, "assessment_tone": assessment.0, "trend": null, "fallback": false, "lang": vlang.as_str()},
         "conflict": conflict.map(|v| json!({"title": v.title, "lead": v.lead, "body": v.body, "revision": v.revision})),
         "statuses": statuses,
         "versions": versions,
@@ -639,11 +649,16 @@ async fn editor_page(
     res
 }
 
+/// A choice's label, by which the lists of choices are sorted.
+fn label_of(choice: &Value) -> &str {
+    choice["label"].as_str().unwrap_or_default()
+}
+
 /// The story's facts form: every choice, the current ones selected.
 async fn facts(app: &AppState, lang: Lang, c: &DeskCommentary) -> Result<Value, PageError> {
     let mut choices = choices(app, lang).await?;
     let catalog = app.catalog().await?;
-    let authors: Vec<Value> = catalog
+    let mut authors: Vec<Value> = catalog
         .authors
         .iter()
         .map(|a| {
@@ -656,6 +671,7 @@ async fn facts(app: &AppState, lang: Lang, c: &DeskCommentary) -> Result<Value, 
             json!({"id": a.id, "label": name, "selected": c.authors.contains(&a.id)})
         })
         .collect();
+    app.i18n.sort_by_name(lang, &mut authors, label_of);
     choices["authors"] = Value::Array(authors);
     choices["edition_id"] = json!(c.edition_id);
     choices["trend_id"] = json!(c.trend_id);

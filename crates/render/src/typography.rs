@@ -1,0 +1,272 @@
+//! Each language's typography applied to text as typed: quotation marks,
+//! dashes and the spaces a line must not break at.
+//!
+//! - Straight double quotes become the language's own: «…» with „…“
+//!   inside for Belarusian and Russian, “…” with ‘…’ inside for English.
+//! - An apostrophe between letters becomes ’ (the Belarusian apostrophe
+//!   and the English one alike); in English a straight single quote that
+//!   opens becomes ‘.
+//! - A hyphen or double hyphen standing alone between spaces becomes a
+//!   dash (— in Belarusian and Russian, – in English), and the space before
+//!   any such dash does not break, so a line never starts with one.
+//! - In Belarusian and Russian, the space after a word of one or two
+//!   letters (prepositions, conjunctions, particles) does not break, nor the
+//!   space after an initial ("А. Кот"), between a number and a short unit
+//!   or abbreviation ("5 млн", "2026 г."), or between groups of digits.
+//!
+//! Text is changed only where the typist's intent is plain; what is
+//! already typographic stays as it is. Markdown bodies get it through
+//! [`Typesetter`], which keeps the quote depth and the last character
+//! across the pieces of text a paragraph is parsed into.
+
+use std::borrow::Cow;
+
+use sitrep_core::Lang;
+
+const NBSP: char = '\u{a0}';
+
+/// Typography state carried across the pieces of one block of text.
+#[derive(Debug, Clone)]
+pub struct Typesetter {
+    lang: Lang,
+    depth: usize,
+    last: Option<char>,
+}
+
+impl Typesetter {
+    pub fn new(lang: Lang) -> Typesetter {
+        Typesetter {
+            lang,
+            depth: 0,
+            last: None,
+        }
+    }
+
+    /// A new block (paragraph, heading, list item): quotes left open
+    /// before it are closed for good.
+    pub fn reset(&mut self) {
+        self.depth = 0;
+        self.last = None;
+    }
+
+    /// Text that is not typeset but sits between pieces that are (code,
+    /// a line break): it counts as their neighbour.
+    pub fn pass(&mut self, text: &str) {
+        if let Some(c) = text.chars().next_back() {
+            self.last = Some(c);
+        }
+    }
+
+    /// The next piece of text, typeset.
+    pub fn apply<'a>(&mut self, text: &'a str) -> Cow<'a, str> {
+        let slavic = matches!(self.lang.as_str(), "be" | "ru");
+        if !text.contains(['"', '\'', '-', ' ', '—', '–']) {
+            self.pass(text);
+            return Cow::Borrowed(text);
+        }
+        let chars: Vec<char> = text.chars().collect();
+        let mut out = String::with_capacity(text.len() + 8);
+        let mut prev = self.last;
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            let next = chars.get(i + 1).copied();
+            let put = match c {
+                '"' => {
+                    if opens(prev) {
+                        self.depth += 1;
+                        quote(slavic, self.depth, true)
+                    } else {
+                        let q = quote(slavic, self.depth.max(1), false);
+                        self.depth = self.depth.saturating_sub(1);
+                        q
+                    }
+                }
+                '\'' => {
+                    if prev.is_some_and(char::is_alphanumeric) || !opens(prev) {
+                        '’'
+                    } else if !slavic && next.is_some_and(|n| !n.is_whitespace()) {
+                        '‘'
+                    } else {
+                        '\''
+                    }
+                }
+                ' ' => {
+                    if self.keeps_together(&chars, i, slavic) {
+                        NBSP
+                    } else {
+                        ' '
+                    }
+                }
+                '-' if prev.is_some_and(char::is_whitespace) => {
+                    // " - " or " -- " between words: a dash.
+                    let double = next == Some('-');
+                    let after = chars.get(i + 1 + usize::from(double)).copied();
+                    if after.is_some_and(char::is_whitespace) || after.is_none() {
+                        if double {
+                            i += 1;
+                        }
+                        if slavic { '—' } else { '–' }
+                    } else {
+                        '-'
+                    }
+                }
+                other => other,
+            };
+            out.push(put);
+            prev = Some(put);
+            i += 1;
+        }
+        self.last = prev;
+        Cow::Owned(out)
+    }
+
+    /// Whether the space at `chars[i]` should not break.
+    fn keeps_together(&self, chars: &[char], i: usize, slavic: bool) -> bool {
+        let next = chars.get(i + 1).copied();
+        // Before a dash that stands between words.
+        if matches!(next, Some('—' | '–'))
+            || (next == Some('-') && {
+                let after = chars.get(i + 2).copied();
+                after.is_none_or(|a| a.is_whitespace() || a == '-')
+            })
+        {
+            return true;
+        }
+        if !slavic || next.is_none_or(char::is_whitespace) {
+            return false;
+        }
+        // The word before the space, as far as this piece shows it.
+        let start = chars[..i]
+            .iter()
+            .rposition(|c| !c.is_alphanumeric() && !matches!(c, '.' | '’' | '\''))
+            .map_or(0, |p| p + 1);
+        let word = &chars[start..i];
+        let begins_piece = start == 0 && self.last.is_some_and(char::is_alphanumeric);
+        if word.is_empty() || begins_piece {
+            return false;
+        }
+        let letters = word.iter().all(|c| c.is_alphabetic());
+        // A short word: "у", "на", "не".
+        if letters && word.len() <= 2 {
+            return true;
+        }
+        // An initial: "А." before a capitalised name.
+        if word.len() == 2 && word[0].is_uppercase() && word[1] == '.' {
+            return next.is_some_and(char::is_uppercase);
+        }
+        // A number before a short unit or abbreviation, or before the next
+        // group of its digits.
+        if word.iter().all(|c| c.is_ascii_digit()) {
+            let rest = &chars[i + 1..];
+            let len = rest
+                .iter()
+                .position(|c| !(c.is_alphanumeric() || *c == '.' || *c == '%'))
+                .unwrap_or(rest.len());
+            let unit = &rest[..len];
+            let digits = unit.iter().all(|c| c.is_ascii_digit());
+            return (digits && unit.len() == 3)
+                || (!digits && unit.iter().filter(|c| c.is_alphabetic()).count() <= 4);
+        }
+        false
+    }
+}
+
+/// Whether a quote after `prev` opens (at the start, after a space or an
+/// opening bracket or quote).
+fn opens(prev: Option<char>) -> bool {
+    match prev {
+        None => true,
+        Some(p) => p.is_whitespace() || "([{«„“‘—–-/".contains(p),
+    }
+}
+
+fn quote(slavic: bool, depth: usize, open: bool) -> char {
+    match (slavic, depth <= 1, open) {
+        (true, true, true) => '«',
+        (true, true, false) => '»',
+        (true, false, true) => '„',
+        (true, false, false) => '“',
+        (false, true, true) => '“',
+        (false, true, false) => '”',
+        (false, false, true) => '‘',
+        (false, false, false) => '’',
+    }
+}
+
+/// One piece of plain text (a title, a lead) typeset on its own.
+pub fn typeset(lang: Lang, text: &str) -> Cow<'_, str> {
+    Typesetter::new(lang).apply(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn be(s: &str) -> String {
+        typeset(Lang::parse("be").unwrap(), s).into_owned()
+    }
+    fn ru(s: &str) -> String {
+        typeset(Lang::parse("ru").unwrap(), s).into_owned()
+    }
+    fn en(s: &str) -> String {
+        typeset(Lang::parse("en").unwrap(), s).into_owned()
+    }
+
+    #[test]
+    fn quotes_follow_each_language() {
+        assert_eq!(be(r#"Ён сказаў "так""#), "Ён\u{a0}сказаў «так»");
+        assert_eq!(ru(r#""Газета "Правда" пишет""#), "«Газета „Правда“ пишет»");
+        assert_eq!(
+            en(r#"He said "yes, 'maybe' later""#),
+            "He said “yes, ‘maybe’ later”"
+        );
+        assert_eq!(en("don't"), "don’t");
+        assert_eq!(be("з'езд і аб'ём"), "з’езд і\u{a0}аб’ём");
+        // Already typographic text stays.
+        assert_eq!(ru("«да»"), "«да»");
+    }
+
+    #[test]
+    fn dashes_and_the_spaces_before_them() {
+        assert_eq!(ru("Минск - столица"), "Минск\u{a0}— столица");
+        assert_eq!(ru("Минск -- столица"), "Минск\u{a0}— столица");
+        assert_eq!(ru("Минск — столица"), "Минск\u{a0}— столица");
+        assert_eq!(en("Minsk - the capital"), "Minsk\u{a0}– the capital");
+        // A hyphen inside a word or a minus before a number is no dash.
+        assert_eq!(en("well-known -5"), "well-known -5");
+    }
+
+    #[test]
+    fn short_words_initials_and_numbers_keep_their_neighbour() {
+        assert_eq!(be("Мы ішлі ў горад"), "Мы\u{a0}ішлі ў\u{a0}горад");
+        assert_eq!(ru("А. Кот сказал"), "А.\u{a0}Кот сказал");
+        assert_eq!(
+            ru("рост на 5 млн за 2026 г."),
+            "рост на\u{a0}5\u{a0}млн за\u{a0}2026\u{a0}г."
+        );
+        assert_eq!(ru("10 000 человек"), "10\u{a0}000 человек");
+        // English keeps its ordinary spaces.
+        assert_eq!(en("a plan in 5 steps"), "a plan in 5 steps");
+    }
+
+    #[test]
+    fn pieces_of_one_paragraph_share_their_quotes() {
+        let mut t = Typesetter::new(Lang::parse("ru").unwrap());
+        let a = t.apply("Он назвал это \"").into_owned();
+        t.pass("кризисом");
+        let b = t.apply("\" и ушёл").into_owned();
+        assert_eq!(
+            format!("{a}кризисом{b}"),
+            "Он\u{a0}назвал это «кризисом» и\u{a0}ушёл"
+        );
+    }
+
+    #[test]
+    fn text_without_anything_to_change_is_borrowed() {
+        assert!(matches!(
+            typeset(Lang::parse("en").unwrap(), "Plain"),
+            Cow::Borrowed(_)
+        ));
+    }
+}
