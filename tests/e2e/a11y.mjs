@@ -282,6 +282,16 @@ async function main(contexts, scratch) {
       if (got.alt.trim().length < 10) return `alt is ${JSON.stringify(got.alt)}`;
       return (got.w === String(got.nw) && got.h === String(got.nh) && got.nw > 0) || JSON.stringify(got);
     });
+    await check(`${lang}: on a 320-pixel phone screen the story with its image needs no sideways scrolling`, async () => {
+      await page.setViewportSize({ width: 320, height: 640 });
+      try {
+        await open(page, extra.find(([type]) => type.includes('image'))[1]);
+        const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: innerWidth }));
+        return scroll <= width || `${scroll} pixels wide on a ${width}-pixel screen`;
+      } finally {
+        await page.setViewportSize({ width: 1280, height: 720 });
+      }
+    });
     await check(`${lang}: commentary text may break long words at the language's hyphens`, async () => {
       await open(page, extra.find(([type]) => type.includes('image'))[1]);
       return expectEqual(await page.locator('article .body p').first().evaluate((p) => getComputedStyle(p).hyphens), 'auto');

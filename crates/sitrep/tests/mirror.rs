@@ -64,9 +64,16 @@ fn main_without_addresses(html: &str) -> String {
     let end = html.find("</main>").expect("a main element's end");
     let mut out = String::new();
     let mut rest = &html[start..end];
-    while let Some(i) = rest.find("href=\"") {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 6..];
+    // Links and image addresses alike: the mirror makes them relative.
+    let next = |s: &str| {
+        [" href=\"", " src=\""]
+            .iter()
+            .filter_map(|a| s.find(a).map(|i| (i, a.len())))
+            .min()
+    };
+    while let Some((i, len)) = next(rest) {
+        out.push_str(&rest[..=i]);
+        let after = &rest[i + len..];
         rest = after.split_once('"').map_or("", |(_, r)| r);
     }
     out.push_str(rest);
