@@ -60,7 +60,14 @@ impl Typesetter {
     /// The next piece of text, typeset.
     pub fn apply<'a>(&mut self, text: &'a str) -> Cow<'a, str> {
         let slavic = matches!(self.lang.as_str(), "be" | "ru");
-        if !text.contains(['"', '\'', '-', ' ', '—', '–']) {
+        // In English a space changes only before a dash, so text without
+        // quotes or dashes is left as it is without looking further.
+        let nothing_to_do = if slavic {
+            !text.contains(['"', '\'', '-', ' ', '—', '–'])
+        } else {
+            !text.contains(['"', '\'', '-', '—', '–'])
+        };
+        if nothing_to_do {
             self.pass(text);
             return Cow::Borrowed(text);
         }
@@ -266,6 +273,11 @@ mod tests {
     fn text_without_anything_to_change_is_borrowed() {
         assert!(matches!(
             typeset(Lang::parse("en").unwrap(), "Plain"),
+            Cow::Borrowed(_)
+        ));
+        // English spaces change only before a dash.
+        assert!(matches!(
+            typeset(Lang::parse("en").unwrap(), "a plan in five steps"),
             Cow::Borrowed(_)
         ));
     }

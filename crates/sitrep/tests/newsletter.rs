@@ -528,8 +528,24 @@ async fn an_edition_goes_to_each_subscriber_in_each_chosen_language_once() {
     let page = site.get(&view).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Пасланне Добрына"));
+    // The letter keeps its own styles; still no script, nothing from elsewhere.
+    let csp = page.header("content-security-policy");
+    assert!(
+        csp.contains("default-src 'none'")
+            && csp.contains("style-src 'unsafe-inline'")
+            && !csp.contains("script"),
+        "{csp}"
+    );
+    assert_eq!(page.header("cache-control"), "no-store");
     let forged = view.replace("?t=", "?t=x");
-    assert_eq!(site.get(&forged).await.status, StatusCode::BAD_REQUEST);
+    let refused = site.get(&forged).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    // A refusal is an ordinary page, under the strict policy.
+    assert!(
+        !refused
+            .header("content-security-policy")
+            .contains("unsafe-inline")
+    );
     // Another edition's number with this token, or no number at all.
     let other = view.replace("/be/letter/4?", "/be/letter/3?");
     assert_eq!(site.get(&other).await.status, StatusCode::BAD_REQUEST);

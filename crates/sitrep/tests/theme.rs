@@ -120,6 +120,24 @@ fn a_theme_folder_replaces_templates_and_the_stylesheet_without_a_rebuild() {
         .read_to_string(&mut unpacked)
         .unwrap();
     assert_eq!(unpacked, own_css);
+    // Brotli for a browser that prefers it; the icon for /favicon.ico.
+    let mut tcp = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        tcp,
+        "GET {new_css} HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip, br\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let (head, _) = read_response(&mut tcp, false);
+    assert!(
+        head.to_ascii_lowercase().contains("content-encoding: br"),
+        "{head}"
+    );
+    let (status, icon) = http_get(port, "/favicon.ico", "");
+    assert_eq!(status, 200);
+    assert!(
+        icon.to_ascii_lowercase()
+            .contains("content-type: image/svg+xml")
+    );
     assert_eq!(http_get(port, &css, "").0, 404);
     drop(server);
 
@@ -143,6 +161,28 @@ fn a_theme_folder_replaces_templates_and_the_stylesheet_without_a_rebuild() {
     assert!(!serve.status.success(), "served with a broken template");
     let said = String::from_utf8_lossy(&serve.stderr);
     assert!(said.contains("home.html"), "{said}");
+
+    // A template that is not UTF-8, and a folder with nothing a theme
+    // holds, are refused by name too.
+    std::fs::write(theme.join("templates/home.html"), b"\xff\xfe{{ x }}").unwrap();
+    let check = site
+        .cmd()
+        .args(["theme", "check"])
+        .arg(&theme)
+        .output()
+        .unwrap();
+    assert!(!check.status.success());
+    assert!(String::from_utf8_lossy(&check.stderr).contains("home.html"));
+    let empty = site.dir.path().join("empty-theme");
+    std::fs::create_dir(&empty).unwrap();
+    let check = site
+        .cmd()
+        .args(["theme", "check"])
+        .arg(&empty)
+        .output()
+        .unwrap();
+    assert!(!check.status.success());
+    assert!(String::from_utf8_lossy(&check.stderr).contains("holds neither"));
 
     // So does a folder that is not there.
     let serve = site
