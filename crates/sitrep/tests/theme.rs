@@ -12,6 +12,17 @@ fn body(response: &str) -> &str {
     response.split_once("\r\n\r\n").map_or("", |(_, b)| b)
 }
 
+/// A GET asking for `codings`: the head, and the body's bytes as sent.
+fn get_in(port: u16, path: &str, codings: &str) -> (String, Vec<u8>) {
+    let mut tcp = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        tcp,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nAccept-Encoding: {codings}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    read_response(&mut tcp, false)
+}
+
 /// The stylesheet's address in a page.
 fn css_href(page: &str) -> String {
     let link = "rel=\"stylesheet\" href=\"";
@@ -104,13 +115,7 @@ fn a_theme_folder_replaces_templates_and_the_stylesheet_without_a_rebuild() {
     let (status, served) = http_get(port, &new_css, "");
     assert_eq!(status, 200);
     assert_eq!(body(&served), own_css);
-    let mut tcp = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        tcp,
-        "GET {new_css} HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let (head, gz) = read_response(&mut tcp, false);
+    let (head, gz) = get_in(port, &new_css, "gzip");
     assert!(
         head.to_ascii_lowercase().contains("content-encoding: gzip"),
         "{head}"
@@ -121,13 +126,7 @@ fn a_theme_folder_replaces_templates_and_the_stylesheet_without_a_rebuild() {
         .unwrap();
     assert_eq!(unpacked, own_css);
     // Brotli for a browser that prefers it; the icon for /favicon.ico.
-    let mut tcp = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        tcp,
-        "GET {new_css} HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip, br\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let (head, _) = read_response(&mut tcp, false);
+    let (head, _) = get_in(port, &new_css, "gzip, br");
     assert!(
         head.to_ascii_lowercase().contains("content-encoding: br"),
         "{head}"
