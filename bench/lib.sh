@@ -30,30 +30,54 @@ wait_for() {
     die "no answer from $url: $(tail -n 20 "$log")"
 }
 
-# One wrk run; prints "p50_ms p99_ms requests_per_second". Any non-2xx
-# answer or socket error fails the benchmark: a fast error is no result.
-#   wrk_measure URL CONNECTIONS SECONDS [LUA_SCRIPT] [HEADER]
+# CPU time (user and system, in clock ticks) the processes have used so
+# far, all their threads included.
+#   cpu_ticks PID...
+cpu_ticks() {
+    local total=0 pid
+    for pid in "$@"; do
+        total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+    done
+    echo "$total"
+}
+
+# One wrk run; prints "p50_ms p99_ms requests_per_second", and when server
+# PIDs are given a fourth figure: the microseconds of CPU those processes
+# spent per request answered (the server's own cost, which the noise of a
+# shared machine moves far less than its rate). Any non-2xx answer or
+# socket error fails the benchmark: a fast error is no result.
+#   wrk_measure URL CONNECTIONS SECONDS [LUA_SCRIPT] [HEADER] [PIDS]
 wrk_measure() {
-    local url=$1 conns=$2 secs=$3 script=${4:-} hdr=${5:-} out
+    local url=$1 conns=$2 secs=$3 script=${4:-} hdr=${5:-} pids=${6:-} out
+    local before=0 after=0
     out=$(mktemp)
     local threads=2
     ((conns < 2)) && threads=1
     local args=(-t"$threads" -c"$conns" -d"${secs}s" --latency)
     [[ -n $script ]] && args+=(-s "$script")
     [[ -n $hdr ]] && args+=(-H "$hdr")
+    # shellcheck disable=SC2086 # a list of PIDs
+    [[ -n $pids ]] && before=$(cpu_ticks $pids)
     wrk "${args[@]}" "$url" >"$out" 2>&1 || die "wrk failed: $(cat "$out")"
+    # shellcheck disable=SC2086
+    [[ -n $pids ]] && after=$(cpu_ticks $pids)
     if grep -qE 'Non-2xx|Socket errors' "$out"; then
         die "errors under load on $url: $(cat "$out")"
     fi
-    python3 - "$out" <<'PY'
+    python3 - "$out" "$pids" "$before" "$after" "$(getconf CLK_TCK)" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
+pids, before, after, tick = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 def ms(v):
     n, unit = re.match(r"([\d.]+)(us|ms|s)", v).groups()
     return float(n) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 p = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", text, re.M))
 rps = re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)
-print(f"{ms(p['50']):.3f} {ms(p['99']):.3f} {float(rps):.0f}")
+line = f"{ms(p['50']):.3f} {ms(p['99']):.3f} {float(rps):.0f}"
+if pids:
+    done = int(re.search(r"(\d+) requests in", text).group(1))
+    line += f" {(after - before) / tick / max(done, 1) * 1e6:.2f}"
+print(line)
 PY
     rm -f "$out"
 }

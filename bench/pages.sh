@@ -196,8 +196,10 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" "http://
 
 start_nginx "$STATIC" "$WORK" auto
 SERVERS+=("$NGINX_PID")
+# Whose CPU time counts: nginx's master and workers, and sitrep.
+NGINX_PIDS="$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')"
 
-# Rows: type, coding, server, p50, p99, rps. Each server has its turn in
+# Rows: type, coding, server, p50, p99, rps, CPU µs a request. Each server has its turn in
 # every round, so that the machine's drift (these are shared machines)
 # falls on both alike.
 ROWS=$WORK/rows.tsv
@@ -208,12 +210,13 @@ for kind in "${TYPES[@]}"; do
         hdr=""
         [[ $coding == gzip ]] && hdr="Accept-Encoding: gzip"
         for ((round = 1; round <= ROUNDS; round++)); do
-            read -r a b c < <(wrk_measure "http://127.0.0.1:$NGINX_PORT" "$CONNECTIONS" "$DURATION" "$WORK/$kind-nginx.lua" "$hdr")
-            printf '%s\t%s\tnginx\t%s\t%s\t%s\n' "$kind" "$coding" "$a" "$b" "$c" >>"$ROWS"
-            ng=$c
-            read -r a b c < <(wrk_measure "http://127.0.0.1:$PORT" "$CONNECTIONS" "$DURATION" "$WORK/$kind-sitrep.lua" "$hdr")
-            printf '%s\t%s\tsitrep\t%s\t%s\t%s\n' "$kind" "$coding" "$a" "$b" "$c" >>"$ROWS"
-            printf '    %-10s %-8s round %d: nginx %s/s, sitrep %s/s\n' "$kind" "$coding" "$round" "$ng" "$c"
+            read -r a b c d < <(wrk_measure "http://127.0.0.1:$NGINX_PORT" "$CONNECTIONS" "$DURATION" "$WORK/$kind-nginx.lua" "$hdr" "$NGINX_PIDS")
+            printf '%s\t%s\tnginx\t%s\t%s\t%s\t%s\n' "$kind" "$coding" "$a" "$b" "$c" "$d" >>"$ROWS"
+            ng=$c ngcpu=$d
+            read -r a b c d < <(wrk_measure "http://127.0.0.1:$PORT" "$CONNECTIONS" "$DURATION" "$WORK/$kind-sitrep.lua" "$hdr" "$SERVER")
+            printf '%s\t%s\tsitrep\t%s\t%s\t%s\t%s\n' "$kind" "$coding" "$a" "$b" "$c" "$d" >>"$ROWS"
+            printf '    %-10s %-8s round %d: nginx %s/s (%s µs CPU each), sitrep %s/s (%s µs)\n' \
+                "$kind" "$coding" "$round" "$ng" "$ngcpu" "$c" "$d"
         done
     done
 done
@@ -233,9 +236,9 @@ for kind in "${TYPES[@]}"; do
     # One pass over the addresses first, so the run measures renders, not
     # the first reading of the search index or the database's pages.
     while IFS= read -r p; do curl -sf -o /dev/null "http://127.0.0.1:$COLD_PORT$p"; done <"$WORK/lists/$kind.sitrep"
-    read -r a b c < <(wrk_measure "http://127.0.0.1:$COLD_PORT" 1 "$DURATION" "$WORK/$kind-sitrep.lua")
-    printf '%s\tidentity\tuncached\t%s\t%s\t%s\n' "$kind" "$a" "$b" "$c" >>"$ROWS"
-    printf '    %-10s p50 %s ms, p99 %s ms\n' "$kind" "$a" "$b"
+    read -r a b c d < <(wrk_measure "http://127.0.0.1:$COLD_PORT" 1 "$DURATION" "$WORK/$kind-sitrep.lua" "" "$COLD_SERVER")
+    printf '%s\tidentity\tuncached\t%s\t%s\t%s\t%s\n' "$kind" "$a" "$b" "$c" "$d" >>"$ROWS"
+    printf '    %-10s p50 %s ms, p99 %s ms, %s µs CPU each\n' "$kind" "$a" "$b" "$d"
 done
 COLD_RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$COLD_SERVER/status")
 
@@ -253,10 +256,10 @@ chosen = json.load(open(chosen_file))
 # Every measurement of a row, in the order taken (nginx and sitrep in turn).
 runs = {}
 for line in open(rows_file):
-    kind, coding, server, p50, p99, rps = line.rstrip("\n").split("\t")
+    kind, coding, server, p50, p99, rps, cpu = line.rstrip("\n").split("\t")
     runs.setdefault((kind, coding, server), []).append(
-        {"p50_ms": float(p50), "p99_ms": float(p99), "rps": float(rps)})
-rows = {key: {f: median(r[f] for r in rs) for f in ("p50_ms", "p99_ms", "rps")}
+        {"p50_ms": float(p50), "p99_ms": float(p99), "rps": float(rps), "cpu_us": float(cpu)})
+rows = {key: {f: median(r[f] for r in rs) for f in ("p50_ms", "p99_ms", "rps", "cpu_us")}
         for key, rs in runs.items()}
 types = ["home", "commentary", "edition", "trend", "archive", "search", "feed"]
 figures = {
@@ -289,6 +292,17 @@ for kind in types:
         cells += [f"{cold['p50_ms']:.2f}", f"{cold['p99_ms']:.2f}"] if first else ["", ""]
         lines.append("| " + " | ".join(cells) + " |")
     figures["pages"][kind] = entry
+cpu_lines = [
+    "| page | coding | nginx CPU µs/request | sitrep CPU µs/request | sitrep/nginx |",
+    "|---|---|---:|---:|---:|",
+]
+for kind in types:
+    for coding in ["identity", "gzip"]:
+        ng, st = rows[(kind, coding, "nginx")], rows[(kind, coding, "sitrep")]
+        share = st["cpu_us"] / ng["cpu_us"] if ng["cpu_us"] else float("nan")
+        figures["pages"][kind][coding]["cpu_ratio"] = round(share, 3)
+        cpu_lines.append(f"| {kind if coding == 'identity' else ''} | {coding} | {ng['cpu_us']:.1f} "
+                         f"| {st['cpu_us']:.1f} | **{share:.2f}** |")
 head = (
     f"# Page benchmark, {env['WHEN']}\n\n"
     f"Site: {figures['site']}; archive page {figures['archive_page']}. Machine: {env['CORES']} cores. "
@@ -305,7 +319,13 @@ foot = (
     f"peak: {figures['uncached_peak_rss_mb']} MB.\nTargets: ratio >= 1.0 and p99 < 5 ms for every "
     "cached page; uncached commentary p50 < 2 ms; memory < 150 MB.\n"
 )
-text = head + "\n" + "\n".join(lines) + "\n" + foot
+cpu_head = (
+    "\nThe servers' own CPU time (user and system, every thread or worker) per request "
+    "answered in the runs above, medians; below 1.0 sitrep spent less than nginx. The "
+    "machine's noise moves this far less than the rates, which also depend on how the "
+    "two cores are shared with wrk.\n\n"
+)
+text = head + "\n" + "\n".join(lines) + "\n" + cpu_head + "\n".join(cpu_lines) + "\n" + foot
 open(out, "w").write(text)
 print(text)
 if json_out:

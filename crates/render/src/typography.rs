@@ -25,6 +25,23 @@ use sitrep_core::Lang;
 
 const NBSP: char = '\u{a0}';
 
+/// `char::is_alphabetic`, answered at once for ASCII and Cyrillic (the
+/// letters of most text here) rather than from the Unicode tables.
+fn letter(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' => true,
+        '\0'..='\x7f' => false,
+        // The Cyrillic block, but for its signs and combining marks.
+        '\u{400}'..='\u{481}' | '\u{48a}'..='\u{4ff}' => true,
+        _ => c.is_alphabetic(),
+    }
+}
+
+/// `char::is_alphanumeric`, quick in the same way as [`letter`].
+fn letter_or_digit(c: char) -> bool {
+    c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric()) || letter(c)
+}
+
 /// Typography state carried across the pieces of one block of text.
 #[derive(Debug, Clone)]
 pub struct Typesetter {
@@ -71,13 +88,17 @@ impl Typesetter {
             self.pass(text);
             return Cow::Borrowed(text);
         }
-        let chars: Vec<char> = text.chars().collect();
-        let mut out = String::with_capacity(text.len() + 8);
+        // Only what changes is written: the text between changes is
+        // copied a run at a time, and text with no change stays borrowed.
+        let mut out: Option<String> = None;
+        let mut copied = 0;
         let mut prev = self.last;
-        let mut i = 0;
-        while i < chars.len() {
-            let c = chars[i];
-            let next = chars.get(i + 1).copied();
+        let mut chars = text.char_indices();
+        while let Some((i, c)) = chars.next() {
+            let rest = &text[i + c.len_utf8()..];
+            let next = rest.chars().next();
+            // Characters after this one that its replacement takes in.
+            let mut swallowed = 0;
             let put = match c {
                 '"' => {
                     if opens(prev) {
@@ -90,7 +111,7 @@ impl Typesetter {
                     }
                 }
                 '\'' => {
-                    if prev.is_some_and(char::is_alphanumeric) || !opens(prev) {
+                    if prev.is_some_and(letter_or_digit) || !opens(prev) {
                         '’'
                     } else if !slavic && next.is_some_and(|n| !n.is_whitespace()) {
                         '‘'
@@ -99,7 +120,7 @@ impl Typesetter {
                     }
                 }
                 ' ' => {
-                    if self.keeps_together(&chars, i, slavic) {
+                    if self.keeps_together(text, i, slavic) {
                         NBSP
                     } else {
                         ' '
@@ -108,11 +129,9 @@ impl Typesetter {
                 '-' if prev.is_some_and(char::is_whitespace) => {
                     // " - " or " -- " between words: a dash.
                     let double = next == Some('-');
-                    let after = chars.get(i + 1 + usize::from(double)).copied();
-                    if after.is_some_and(char::is_whitespace) || after.is_none() {
-                        if double {
-                            i += 1;
-                        }
+                    let after = rest[usize::from(double)..].chars().next();
+                    if after.is_none_or(char::is_whitespace) {
+                        swallowed = usize::from(double);
                         if slavic { '—' } else { '–' }
                     } else {
                         '-'
@@ -120,23 +139,35 @@ impl Typesetter {
                 }
                 other => other,
             };
-            out.push(put);
+            if put != c || swallowed > 0 {
+                let out = out.get_or_insert_with(|| String::with_capacity(text.len() + 16));
+                out.push_str(&text[copied..i]);
+                out.push(put);
+                copied = i + c.len_utf8() + swallowed;
+                for _ in 0..swallowed {
+                    chars.next();
+                }
+            }
             prev = Some(put);
-            i += 1;
         }
         self.last = prev;
-        Cow::Owned(out)
+        match out {
+            None => Cow::Borrowed(text),
+            Some(mut out) => {
+                out.push_str(&text[copied..]);
+                Cow::Owned(out)
+            }
+        }
     }
 
-    /// Whether the space at `chars[i]` should not break.
-    fn keeps_together(&self, chars: &[char], i: usize, slavic: bool) -> bool {
-        let next = chars.get(i + 1).copied();
+    /// Whether the space at byte `i` of `text` should not break.
+    fn keeps_together(&self, text: &str, i: usize, slavic: bool) -> bool {
+        let rest = &text[i + 1..];
+        let mut ahead = rest.chars();
+        let next = ahead.next();
         // Before a dash that stands between words.
         if matches!(next, Some('—' | '–'))
-            || (next == Some('-') && {
-                let after = chars.get(i + 2).copied();
-                after.is_none_or(|a| a.is_whitespace() || a == '-')
-            })
+            || (next == Some('-') && ahead.next().is_none_or(|a| a.is_whitespace() || a == '-'))
         {
             return true;
         }
@@ -144,36 +175,38 @@ impl Typesetter {
             return false;
         }
         // The word before the space, as far as this piece shows it.
-        let start = chars[..i]
-            .iter()
-            .rposition(|c| !c.is_alphanumeric() && !matches!(c, '.' | '’' | '\''))
-            .map_or(0, |p| p + 1);
-        let word = &chars[start..i];
-        let begins_piece = start == 0 && self.last.is_some_and(char::is_alphanumeric);
+        let before = &text[..i];
+        let start = before
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !letter_or_digit(c) && !matches!(c, '.' | '’' | '\''))
+            .map_or(0, |(p, c)| p + c.len_utf8());
+        let word = &before[start..];
+        let begins_piece = start == 0 && self.last.is_some_and(letter_or_digit);
         if word.is_empty() || begins_piece {
             return false;
         }
-        let letters = word.iter().all(|c| c.is_alphabetic());
+        let mut letters = word.chars();
+        let (first, second, third) = (letters.next(), letters.next(), letters.next());
+        let short = third.is_none();
         // A short word: "у", "на", "не".
-        if letters && word.len() <= 2 {
+        if short && word.chars().all(letter) {
             return true;
         }
         // An initial: "А." before a capitalised name.
-        if word.len() == 2 && word[0].is_uppercase() && word[1] == '.' {
+        if short && first.is_some_and(char::is_uppercase) && second == Some('.') {
             return next.is_some_and(char::is_uppercase);
         }
         // A number before a short unit or abbreviation, or before the next
         // group of its digits.
-        if word.iter().all(|c| c.is_ascii_digit()) {
-            let rest = &chars[i + 1..];
+        if word.bytes().all(|b| b.is_ascii_digit()) {
             let len = rest
-                .iter()
-                .position(|c| !(c.is_alphanumeric() || *c == '.' || *c == '%'))
+                .find(|c: char| !(letter_or_digit(c) || c == '.' || c == '%'))
                 .unwrap_or(rest.len());
             let unit = &rest[..len];
-            let digits = unit.iter().all(|c| c.is_ascii_digit());
+            let digits = unit.bytes().all(|b| b.is_ascii_digit());
             return (digits && unit.len() == 3)
-                || (!digits && unit.iter().filter(|c| c.is_alphabetic()).count() <= 4);
+                || (!digits && unit.chars().filter(|&c| letter(c)).count() <= 4);
         }
         false
     }
@@ -267,6 +300,14 @@ mod tests {
             format!("{a}кризисом{b}"),
             "Он\u{a0}назвал это «кризисом» и\u{a0}ушёл"
         );
+    }
+
+    #[test]
+    fn the_quick_letter_tests_agree_with_unicode() {
+        for c in ('\0'..='\u{2fff}').chain(['\u{a0}', '\u{ff10}', '\u{1d400}']) {
+            assert_eq!(letter(c), c.is_alphabetic(), "{c:?}");
+            assert_eq!(letter_or_digit(c), c.is_alphanumeric(), "{c:?}");
+        }
     }
 
     #[test]
