@@ -106,6 +106,12 @@ PORT=$(free_port)
 read -r SERVER STARTUP_MS < <(serve "$PORT" "$WORK/serve.log") || die "sitrep serve did not start"
 SERVERS+=("$SERVER")
 say "sitrep serve answered its first page after $STARTUP_MS ms"
+# Another sitrep on the same folder (one left over from an earlier run)
+# holds the search index: this one would then build its own in memory,
+# and that work and memory would be measured as the pages'.
+if grep -q "another sitrep process keeps its search index" "$WORK/serve.log"; then
+    die "another sitrep serve uses $DATA (pgrep -a sitrep); stop it first"
+fi
 
 say "choosing the pages and saving their bytes for nginx"
 STATIC=$WORK/static

@@ -137,7 +137,8 @@ async fn archive_page(
 ) -> Result<Response, PageError> {
     let page = page_number(params)?;
     let public = app.store.public(now);
-    let paging = Paging::new(page, EDITIONS_PER_PAGE, public.count_editions().await?);
+    let count = app.memo(now).await?.edition_count(&app.store).await?;
+    let paging = Paging::new(page, EDITIONS_PER_PAGE, count);
     if paging.is_past_end() {
         return Err(PageError::NotFound);
     }

@@ -531,8 +531,9 @@ async fn editions(
     let result = async {
         let q = query(q)?;
         let (page, per_page) = paging(q.page, q.per_page)?;
-        let public = app.store.public(app.now());
-        let total = public.count_editions().await?;
+        let now = app.now();
+        let public = app.store.public(now);
+        let total = app.memo(now).await?.edition_count(&app.store).await?;
         let rows = public
             .editions(i64::from(per_page), i64::from((page - 1) * per_page))
             .await?;
