@@ -143,53 +143,51 @@ fn a_theme_folder_replaces_templates_and_the_stylesheet_without_a_rebuild() {
     // A template that does not parse stops the start, naming the file;
     // `theme check` says the same before a restart is tried.
     std::fs::write(theme.join("templates/home.html"), "{% if %}broken").unwrap();
-    let check = site
-        .cmd()
-        .args(["theme", "check"])
-        .arg(&theme)
-        .output()
-        .unwrap();
-    assert!(!check.status.success());
-    assert!(String::from_utf8_lossy(&check.stderr).contains("home.html"));
-    let serve = site
-        .cmd()
-        .env("SITREP_THEME", &theme)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .output()
-        .unwrap();
-    assert!(!serve.status.success(), "served with a broken template");
-    let said = String::from_utf8_lossy(&serve.stderr);
+    assert!(refused_check(&site, &theme).contains("home.html"));
+    let said = refused_serve(&site, &theme);
     assert!(said.contains("home.html"), "{said}");
 
     // A template that is not UTF-8, and a folder with nothing a theme
     // holds, are refused by name too.
     std::fs::write(theme.join("templates/home.html"), b"\xff\xfe{{ x }}").unwrap();
-    let check = site
-        .cmd()
-        .args(["theme", "check"])
-        .arg(&theme)
-        .output()
-        .unwrap();
-    assert!(!check.status.success());
-    assert!(String::from_utf8_lossy(&check.stderr).contains("home.html"));
+    assert!(refused_check(&site, &theme).contains("home.html"));
     let empty = site.dir.path().join("empty-theme");
     std::fs::create_dir(&empty).unwrap();
-    let check = site
-        .cmd()
-        .args(["theme", "check"])
-        .arg(&empty)
-        .output()
-        .unwrap();
-    assert!(!check.status.success());
-    assert!(String::from_utf8_lossy(&check.stderr).contains("holds neither"));
+    assert!(refused_check(&site, &empty).contains("holds neither"));
 
     // So does a folder that is not there.
-    let serve = site
+    let missing = site.dir.path().join("no-such-theme");
+    assert!(refused_serve(&site, &missing).contains("does not exist"));
+}
+
+/// What `sitrep theme check DIR` says on refusing the folder (it must).
+fn refused_check(site: &BinSite, dir: &std::path::Path) -> String {
+    let out = site
         .cmd()
-        .env("SITREP_THEME", site.dir.path().join("no-such-theme"))
+        .args(["theme", "check"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "theme check accepted {}",
+        dir.display()
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// What `sitrep serve` says on refusing to start with this theme (it must).
+fn refused_serve(site: &BinSite, theme: &std::path::Path) -> String {
+    let out = site
+        .cmd()
+        .env("SITREP_THEME", theme)
         .args(["serve", "--listen", "127.0.0.1:0"])
         .output()
         .unwrap();
-    assert!(!serve.status.success());
-    assert!(String::from_utf8_lossy(&serve.stderr).contains("does not exist"));
+    assert!(
+        !out.status.success(),
+        "served with the theme {}",
+        theme.display()
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
 }

@@ -314,7 +314,17 @@ async fn an_editor_writes_translates_and_schedules_a_week_through_the_api() {
     assert_eq!(scheduled["web_at"], at);
     let public = site.get(&format!("/api/v1/commentaries/{id}")).await;
     assert_eq!(public.status, StatusCode::NOT_FOUND, "not before its time");
+    let listed = |body: &str| serde_json::from_str::<Value>(body).unwrap()["meta"]["total"].clone();
+    let before = listed(&site.get("/api/v1/editions").await.body);
     site.set_now(1_796_889_600); // 2026-12-10T08:00:00Z
+    // The count of listed editions is kept between requests; the clock
+    // reaching the edition's time is enough to count it.
+    let after = listed(&site.get("/api/v1/editions").await.body);
+    assert_eq!(
+        after.as_u64(),
+        before.as_u64().map(|n| n + 1),
+        "{before} then {after}"
+    );
     let public = site.get(&format!("/api/v1/commentaries/{id}")).await;
     assert_eq!(public.status, StatusCode::OK);
     let v: Value = serde_json::from_str(&public.body).unwrap();
