@@ -434,4 +434,16 @@ fn large_kept_pages_go_out_whole_and_alike_on_one_connection() {
             "response {i} ({kind}) differs from the rendered feed"
         );
     }
+    // On Linux those bodies lie in a file with no name in the data folder,
+    // mapped into the server.
+    if cfg!(target_os = "linux") {
+        let maps = std::fs::read_to_string(format!("/proc/{}/maps", server.child.id())).unwrap();
+        let data = site.data().canonicalize().unwrap();
+        assert!(
+            maps.lines()
+                .any(|l| l.contains(&format!("{}/#", data.display())) && l.ends_with("(deleted)")),
+            "no kept pages' file from {} is mapped:\n{maps}",
+            data.display()
+        );
+    }
 }
