@@ -1110,6 +1110,13 @@ async fn dkim(command: DkimCommand) -> anyhow::Result<()> {
 }
 
 async fn run(config: &Config, store: sitrep_store::Store, what: &str) -> anyhow::Result<()> {
+    // Kept pages go out from a file in the data folder (see `serving`,
+    // set before anything is kept, the site's assets included);
+    // on PostgreSQL nothing may have made the folder yet. Where it cannot
+    // be made they stay in memory.
+    if std::fs::create_dir_all(&config.data).is_ok() {
+        sitrep_web::serving::keep_pages_in(&config.data);
+    }
     let listener =
         sitrep::Listeners::bind(config.listen, sitrep::serving_threads()).with_context(|| {
             format!(
@@ -1133,12 +1140,6 @@ async fn run(config: &Config, store: sitrep_store::Store, what: &str) -> anyhow:
     // Builds a missing index at start, then follows every change.
     tokio::spawn(sitrep_web::search::follow(state.clone()));
     tokio::spawn(sitrep_web::webhooks::run(state.clone()));
-    // Kept pages go out from a file in the data folder (see `serving`);
-    // on PostgreSQL nothing may have made the folder yet. Where it cannot
-    // be made they stay in memory.
-    if std::fs::create_dir_all(&config.data).is_ok() {
-        sitrep_web::serving::keep_pages_in(&config.data);
-    }
     let site = sitrep_web::service(state.clone());
     println!("{what} is running at http://{addr}/  (Ctrl-C stops it)");
     std::io::stdout().flush()?;
