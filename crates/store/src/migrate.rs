@@ -47,6 +47,11 @@ pub(crate) const MIGRATIONS: &[(i64, &str, &str)] = &[
         "content_version",
         include_str!("../migrations/0013_content_version.sql"),
     ),
+    (
+        14,
+        "newest_versions",
+        include_str!("../migrations/0014_newest_versions.sql"),
+    ),
 ];
 
 /// The schema version this build writes: its newest migration.

@@ -16,6 +16,17 @@ macro_rules! visible {
     };
 }
 
+/// The joins and conditions of [`Public::latest_versions`]'s three walks.
+macro_rules! newest_filter {
+    () => {
+        concat!(
+            "c.id = v.commentary_id AND e.id = c.edition_id AND ",
+            visible!(),
+            " AND ($2 = '' OR v.lang = $2) AND ($3 = 0 OR c.trend_id = $3)"
+        )
+    };
+}
+
 /// The columns of [`VersionRow`], in order.
 macro_rules! version_columns {
     () => {
@@ -532,20 +543,33 @@ impl<'a> Public<'a> {
         trend_id: Option<i64>,
         limit: i64,
     ) -> Result<Vec<VersionRow>> {
-        // The newest ids are picked first, so the sort carries small rows,
-        // not every public body of the language (68 ms a feed on a site of
-        // 30,000 versions, against a few with the ids alone).
+        // A version shows from the later of its publication and its
+        // edition's. The first `limit` by that time are among (a) the
+        // versions published no earlier than the `limit`th newest one, ties
+        // included, and (b) the first `limit` by the edition's time with
+        // the same tie-breaks: a version left out of both is passed over by
+        // `limit` others on either time, so on the later one too. Both are
+        // walked newest first from an index (`commentary_versions_newest`,
+        // `editions_web`), and only their ids are sorted: 0.4 to 1.3 ms a
+        // feed on a site of 30,000 versions, against 5 to 23 ms sorting
+        // every public version. `CROSS JOIN` holds SQLite to the join order
+        // that walks those indexes; PostgreSQL plans it as an inner join.
+        // A feed of fewer than `limit` versions walks them all.
         let rows = sqlx::query_as::<_, VersionTuple>(concat!(
             version_columns!(),
             "WHERE v.id IN (SELECT v.id FROM commentary_versions v \
-             JOIN commentaries c ON c.id = v.commentary_id \
-             JOIN editions e ON e.id = c.edition_id WHERE ",
-            visible!(),
-            " AND ($2 = '' OR v.lang = $2) AND ($3 = 0 OR c.trend_id = $3) \
+             CROSS JOIN commentaries c CROSS JOIN editions e WHERE ",
+            newest_filter!(),
+            " AND -v.published_at <= COALESCE((SELECT -v.published_at FROM commentary_versions v \
+             CROSS JOIN commentaries c CROSS JOIN editions e WHERE ",
+            newest_filter!(),
+            " ORDER BY -v.published_at LIMIT 1 OFFSET $4 - 1), 9223372036854775807) \
+             UNION SELECT id FROM (SELECT v.id FROM editions e \
+             CROSS JOIN commentaries c CROSS JOIN commentary_versions v WHERE ",
+            newest_filter!(),
+            " ORDER BY e.web_at DESC, c.id DESC, v.id LIMIT $4) AS by_edition) \
              ORDER BY CASE WHEN v.published_at > e.web_at THEN v.published_at ELSE e.web_at END DESC, \
-             c.id DESC, v.id LIMIT $4) \
-             ORDER BY CASE WHEN v.published_at > e.web_at THEN v.published_at ELSE e.web_at END DESC, \
-             c.id DESC, v.id"
+             c.id DESC, v.id LIMIT $4"
         ))
         .bind(self.now)
         .bind(lang.as_ref().map(Lang::as_str).unwrap_or(""))

@@ -221,3 +221,116 @@ async fn slugs_are_unique_per_language() {
         "a second en version took slug s1"
     );
 }
+
+#[tokio::test]
+async fn feeds_take_the_newest_by_the_later_time_as_a_full_sort_would() {
+    // `latest_versions` picks from two index walks instead of sorting
+    // every public version: on a site full of ties, late translations,
+    // unpublished and scheduled versions, it must give what sorting all of
+    // them gives, for every language, trend and length.
+    let f = fixture().await;
+    let assessment = f.store.catalog().await.unwrap().assessments[0].id;
+    let langs = [Lang::parse("en").unwrap(), Lang::parse("be").unwrap()];
+    let mut w = f.store.writer().await.unwrap();
+    let other = w
+        .trend(&Slug::parse("u").unwrap(), 1, &[(langs[0], "U", "")])
+        .await
+        .unwrap();
+    let mut seed = 7u64;
+    let mut next = move |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    for n in 1..=14 {
+        let start: jiff::civil::Date = "2027-01-04".parse().unwrap();
+        let start = start + jiff::Span::new().days(7 * n);
+        let week = EditionWeek::new(start, start + jiff::Span::new().days(6)).unwrap();
+        // Few distinct times, so that many versions tie.
+        let web_at = match next(6) {
+            0 => None,
+            1 => Some(NOW + 50),
+            k => Some(NOW - 100 * k as i64),
+        };
+        let e = w
+            .edition(
+                &NewEdition {
+                    number: n,
+                    week,
+                    email_at: None,
+                    web_at,
+                },
+                NOW,
+            )
+            .await
+            .unwrap();
+        for position in 0..3 {
+            let c = w
+                .commentary(
+                    &NewCommentary {
+                        edition_id: e,
+                        trend_id: if next(2) == 0 { f.trend } else { other },
+                        assessment_id: assessment,
+                        position,
+                        authors: &[],
+                    },
+                    NOW,
+                )
+                .await
+                .unwrap();
+            for lang in langs {
+                let (status, published_at) = match next(8) {
+                    0 => (Status::Draft, None),
+                    1 => (Status::Published, Some(NOW + 20)),
+                    k => (Status::Published, Some(NOW - 150 * (k as i64 - 2))),
+                };
+                let slug = Slug::parse(&format!("s{n}-{position}-{}", lang.as_str())).unwrap();
+                let v = NewVersion {
+                    commentary_id: c,
+                    lang,
+                    slug: &slug,
+                    title: "t",
+                    lead: "l",
+                    body: "b",
+                    status,
+                    published_at,
+                };
+                w.version(&v, NOW).await.unwrap();
+            }
+        }
+    }
+    w.commit().await.unwrap();
+    let p = f.store.public(NOW);
+    let mut all = p.all_versions().await.unwrap();
+    assert!(all.len() > 20, "{} public versions", all.len());
+    // The later time first, then the newer commentary, then the version.
+    all.sort_by_key(|v| {
+        (
+            std::cmp::Reverse(v.published_at),
+            std::cmp::Reverse(v.commentary_id),
+            v.id,
+        )
+    });
+    for lang in [None, Some(langs[0]), Some(langs[1])] {
+        for trend in [None, Some(f.trend), Some(other)] {
+            for limit in [1, 2, 5, 9, 30, 200] {
+                let got: Vec<i64> = p
+                    .latest_versions(lang, trend, limit)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.id)
+                    .collect();
+                let want: Vec<i64> = all
+                    .iter()
+                    .filter(|v| lang.is_none_or(|l| v.lang == l))
+                    .filter(|v| trend.is_none_or(|t| v.trend_id == t))
+                    .take(limit as usize)
+                    .map(|v| v.id)
+                    .collect();
+                assert_eq!(got, want, "{lang:?}, trend {trend:?}, {limit}");
+            }
+        }
+    }
+}
