@@ -4,7 +4,7 @@
 
 use sitrep_core::{EditionWeek, Lang, Slug, Status, Timestamp};
 use sitrep_store::testing::TestDb;
-use sitrep_store::{NewCommentary, NewEdition, NewVersion, Store};
+use sitrep_store::{NewCommentary, NewEdition, NewVersion, Store, Writer};
 
 const NOW: Timestamp = 1_800_000_000;
 
@@ -34,6 +34,20 @@ async fn fixture() -> Fixture {
     }
 }
 
+/// Adds edition `n`, of the `n`th week from 4 January 2027.
+async fn edition(w: &mut Writer, n: i64, web_at: Option<Timestamp>) -> i64 {
+    let start: jiff::civil::Date = "2027-01-04".parse().unwrap();
+    let start = start + jiff::Span::new().days(7 * n);
+    let week = EditionWeek::new(start, start + jiff::Span::new().days(6)).unwrap();
+    let edition = NewEdition {
+        number: n,
+        week,
+        email_at: None,
+        web_at,
+    };
+    w.edition(&edition, NOW).await.unwrap()
+}
+
 /// Adds an edition (week `n`) with one English commentary version.
 async fn add(
     f: &Fixture,
@@ -44,21 +58,7 @@ async fn add(
 ) -> i64 {
     let assessment = f.store.catalog().await.unwrap().assessments[0].id;
     let mut w = f.store.writer().await.unwrap();
-    let start: jiff::civil::Date = "2027-01-04".parse().unwrap();
-    let start = start + jiff::Span::new().days(7 * n);
-    let week = EditionWeek::new(start, start + jiff::Span::new().days(6)).unwrap();
-    let e = w
-        .edition(
-            &NewEdition {
-                number: n,
-                week,
-                email_at: None,
-                web_at,
-            },
-            NOW,
-        )
-        .await
-        .unwrap();
+    let e = edition(&mut w, n, web_at).await;
     let c = w
         .commentary(
             &NewCommentary {
@@ -244,27 +244,13 @@ async fn feeds_take_the_newest_by_the_later_time_as_a_full_sort_would() {
         (seed >> 33) % n
     };
     for n in 1..=14 {
-        let start: jiff::civil::Date = "2027-01-04".parse().unwrap();
-        let start = start + jiff::Span::new().days(7 * n);
-        let week = EditionWeek::new(start, start + jiff::Span::new().days(6)).unwrap();
         // Few distinct times, so that many versions tie.
         let web_at = match next(6) {
             0 => None,
             1 => Some(NOW + 50),
             k => Some(NOW - 100 * k as i64),
         };
-        let e = w
-            .edition(
-                &NewEdition {
-                    number: n,
-                    week,
-                    email_at: None,
-                    web_at,
-                },
-                NOW,
-            )
-            .await
-            .unwrap();
+        let e = edition(&mut w, n, web_at).await;
         for position in 0..3 {
             let c = w
                 .commentary(
