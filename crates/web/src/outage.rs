@@ -40,8 +40,10 @@ use crate::{AppState, PageError};
 /// How long after the database was last found unreachable requests are
 /// refused before the next probe.
 const REFUSE_MS: u64 = 1_000;
-/// How long a probe holds the gate: longer than it can wait for a
-/// connection, so a second probe never overlaps the first.
+/// How long a probe holds the gate: longer than it waits for one
+/// connection. A probe whose render waits out the pool for several queries
+/// can outlast it; the next probe then goes through, and only the newer
+/// one's finding counts (see `Outage::probes`).
 const PROBE_MS: u64 = 5_000;
 
 pub struct Outage {
@@ -52,15 +54,37 @@ pub struct Outage {
     refuse_until: AtomicU64,
     /// How many responses have found the database unreachable.
     notices: AtomicU64,
+    /// How many probes have begun. A request carries the count it was let
+    /// through at, and what it finds counts only while no later probe has
+    /// begun: a render that waited out the pool for several queries can
+    /// end, failed, after the database is back and a newer probe has found
+    /// it, and must not shut the gate again on that stale news.
+    probes: AtomicU64,
 }
 
 /// What the gate says to one request.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Admit {
-    Go,
-    /// Goes through as the probe, begun when `notices` stood at this.
-    Probe(u64),
+    /// Goes through, after this many probes.
+    Go(u64),
+    /// Goes through as the probe with this number, begun when `notices`
+    /// stood at `notices`.
+    Probe {
+        notices: u64,
+        probe: u64,
+    },
     Refuse,
+}
+
+impl Admit {
+    /// The probes begun when the request went through.
+    fn probes(self) -> Option<u64> {
+        match self {
+            Admit::Go(probes) => Some(probes),
+            Admit::Probe { probe, .. } => Some(probe),
+            Admit::Refuse => None,
+        }
+    }
 }
 
 impl Outage {
@@ -70,6 +94,7 @@ impl Outage {
             epoch: Instant::now(),
             refuse_until: AtomicU64::new(0),
             notices: AtomicU64::new(0),
+            probes: AtomicU64::new(0),
         }
     }
 
@@ -77,10 +102,11 @@ impl Outage {
         u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX - PROBE_MS) + 1
     }
 
-    /// Records that a request could not reach the database: this starts
-    /// (or prolongs) the outage.
-    fn noticed(&self) {
-        if !self.watched {
+    /// Records that a request let through after `probes` probes could
+    /// not reach the database: this starts (or prolongs) the outage, unless
+    /// a later probe has begun since.
+    fn noticed(&self, probes: u64) {
+        if !self.watched || probes < self.probes.load(Ordering::Acquire) {
             return;
         }
         self.notices.fetch_add(1, Ordering::AcqRel);
@@ -97,7 +123,7 @@ impl Outage {
     fn admit(&self) -> Admit {
         let until = self.refuse_until.load(Ordering::Acquire);
         if until == 0 {
-            return Admit::Go;
+            return Admit::Go(self.probes.load(Ordering::Acquire));
         }
         let now = self.now();
         if now < until {
@@ -110,14 +136,22 @@ impl Outage {
             Ordering::AcqRel,
             Ordering::Acquire,
         ) {
-            Ok(_) => Admit::Probe(notices),
+            Ok(_) => Admit::Probe {
+                notices,
+                probe: self.probes.fetch_add(1, Ordering::AcqRel) + 1,
+            },
             Err(_) => Admit::Refuse,
         }
     }
 
-    /// After the probe: back to normal when nothing found the database
-    /// away meanwhile, else the next probe in a moment.
-    fn probed(&self, notices_before: u64) {
+    /// After probe number `probe`: back to normal when nothing found the
+    /// database away meanwhile, else the next probe in a moment; nothing
+    /// when a later probe has begun (this one outlasted its hold on the
+    /// gate), which decides instead.
+    fn probed(&self, notices_before: u64, probe: u64) {
+        if probe != self.probes.load(Ordering::Acquire) {
+            return;
+        }
         let next = if self.notices.load(Ordering::Acquire) == notices_before {
             0
         } else {
@@ -151,11 +185,13 @@ pub(crate) async fn guard(State(app): State<Arc<AppState>>, req: Request, next: 
             .or_insert(HeaderValue::from_static("5"));
     }
     // A refusal is marked too; only what was let through found anything.
-    if admitted != Admit::Refuse && response.extensions().get::<Away>().is_some() {
-        app.outage.noticed();
+    if let Some(probes) = admitted.probes()
+        && response.extensions().get::<Away>().is_some()
+    {
+        app.outage.noticed(probes);
     }
-    if let Admit::Probe(started) = admitted {
-        app.outage.probed(started);
+    if let Admit::Probe { notices, probe } = admitted {
+        app.outage.probed(notices, probe);
     }
     response
 }
@@ -175,42 +211,67 @@ async fn refuse(app: &AppState, path: &str) -> Response {
 mod tests {
     use super::*;
 
+    /// The next probe, once the refusal window is over.
+    fn probe(o: &Outage) -> (u64, u64) {
+        o.refuse_until.store(1, Ordering::Release);
+        let Admit::Probe { notices, probe } = o.admit() else {
+            panic!("no probe")
+        };
+        (notices, probe)
+    }
+
     #[test]
     fn one_probe_at_a_time_and_back_when_it_finds_the_database() {
         let o = Outage::new(Backend::Postgres);
-        assert_eq!(o.admit(), Admit::Go);
-        o.noticed();
+        assert_eq!(o.admit(), Admit::Go(0));
+        o.noticed(0);
         assert!(o.is_away());
         assert_eq!(o.admit(), Admit::Refuse);
-        // Once the refusal window is over, one request probes.
-        o.refuse_until.store(1, Ordering::Release);
-        let Admit::Probe(started) = o.admit() else {
-            panic!("no probe")
-        };
+        let (notices, n) = probe(&o);
         assert_eq!(o.admit(), Admit::Refuse);
-        o.probed(started);
+        o.probed(notices, n);
         assert!(!o.is_away());
-        assert_eq!(o.admit(), Admit::Go);
+        assert_eq!(o.admit(), Admit::Go(1));
     }
 
     #[test]
     fn a_failed_probe_keeps_refusing() {
         let o = Outage::new(Backend::Postgres);
-        o.noticed();
-        o.refuse_until.store(1, Ordering::Release);
-        let Admit::Probe(started) = o.admit() else {
-            panic!("no probe")
-        };
-        o.noticed();
-        o.probed(started);
+        o.noticed(0);
+        let (notices, n) = probe(&o);
+        o.noticed(n);
+        o.probed(notices, n);
         assert!(o.is_away());
         assert_eq!(o.admit(), Admit::Refuse);
     }
 
     #[test]
+    fn news_older_than_the_latest_probe_does_not_shut_the_gate() {
+        let o = Outage::new(Backend::Postgres);
+        // A request let through before the outage, and a first probe that
+        // outlasts its hold on the gate, still waiting for the database.
+        let early = o.admit();
+        o.noticed(0);
+        let (first_notices, first) = probe(&o);
+        // A second probe finds the database back.
+        let (notices, second) = probe(&o);
+        o.probed(notices, second);
+        assert!(!o.is_away());
+        // The first probe and the early request then end, failed: stale.
+        o.noticed(first);
+        o.probed(first_notices, first);
+        o.noticed(early.probes().unwrap());
+        assert!(!o.is_away());
+        assert_eq!(o.admit(), Admit::Go(second));
+        // What a request let through now finds still counts.
+        o.noticed(second);
+        assert!(o.is_away());
+    }
+
+    #[test]
     fn sqlite_is_not_watched() {
         let o = Outage::new(Backend::Sqlite);
-        o.noticed();
-        assert_eq!(o.admit(), Admit::Go);
+        o.noticed(0);
+        assert_eq!(o.admit(), Admit::Go(0));
     }
 }
