@@ -48,6 +48,29 @@ async fn edition(w: &mut Writer, n: i64, web_at: Option<Timestamp>) -> i64 {
     w.edition(&edition, NOW).await.unwrap()
 }
 
+/// Adds commentary `c`'s version in `lang`.
+async fn version(
+    w: &mut Writer,
+    c: i64,
+    lang: Lang,
+    slug: &str,
+    status: Status,
+    published_at: Option<Timestamp>,
+) {
+    let slug = Slug::parse(slug).unwrap();
+    let v = NewVersion {
+        commentary_id: c,
+        lang,
+        slug: &slug,
+        title: "t",
+        lead: "l",
+        body: "b",
+        status,
+        published_at,
+    };
+    w.version(&v, NOW).await.unwrap();
+}
+
 /// Adds an edition (week `n`) with one English commentary version.
 async fn add(
     f: &Fixture,
@@ -72,18 +95,8 @@ async fn add(
         )
         .await
         .unwrap();
-    let slug = Slug::parse(&format!("s{n}")).unwrap();
-    let v = NewVersion {
-        commentary_id: c,
-        lang: Lang::parse("en").unwrap(),
-        slug: &slug,
-        title: "t",
-        lead: "l",
-        body: "b",
-        status,
-        published_at,
-    };
-    w.version(&v, NOW).await.unwrap();
+    let en = Lang::parse("en").unwrap();
+    version(&mut w, c, en, &format!("s{n}"), status, published_at).await;
     w.commit().await.unwrap();
     c
 }
@@ -271,18 +284,8 @@ async fn feeds_take_the_newest_by_the_later_time_as_a_full_sort_would() {
                     1 => (Status::Published, Some(NOW + 20)),
                     k => (Status::Published, Some(NOW - 150 * (k as i64 - 2))),
                 };
-                let slug = Slug::parse(&format!("s{n}-{position}-{}", lang.as_str())).unwrap();
-                let v = NewVersion {
-                    commentary_id: c,
-                    lang,
-                    slug: &slug,
-                    title: "t",
-                    lead: "l",
-                    body: "b",
-                    status,
-                    published_at,
-                };
-                w.version(&v, NOW).await.unwrap();
+                let slug = format!("s{n}-{position}-{}", lang.as_str());
+                version(&mut w, c, lang, &slug, status, published_at).await;
             }
         }
     }
