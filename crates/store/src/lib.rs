@@ -225,6 +225,22 @@ impl Store {
         Ok(Writer::new(tx, self.backend, self.changes.clone()))
     }
 
+    /// Whether the database answers a fresh connection within `within`,
+    /// outside the pool: a pool whose connections are all busy, or still
+    /// dead from before a restart, says nothing about that.
+    pub async fn reachable(&self, within: Duration) -> bool {
+        use sqlx::Connection;
+        let Ok(options) = AnyConnectOptions::from_str(&self.url) else {
+            return false;
+        };
+        let check = async {
+            let mut conn = sqlx::AnyConnection::connect_with(&options).await?;
+            conn.ping().await?;
+            conn.close().await
+        };
+        matches!(tokio::time::timeout(within, check).await, Ok(Ok(())))
+    }
+
     /// Whether the site has any edition at all (published or not).
     pub async fn has_content(&self) -> Result<bool> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM editions")

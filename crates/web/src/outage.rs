@@ -2,18 +2,21 @@
 //! instead of each waiting out the pool's three seconds for a connection.
 //!
 //! The first requests to find the database unreachable wait that long and
-//! say so: their responses carry [`Away`], which this guard notes. From
+//! say so: their responses carry [`Away`], which shuts this gate. From
 //! then on every request that would need the database is refused at once,
-//! except one every few seconds (the probe), which goes through: when it
-//! meets no unreachable database, the node is back to normal. Kept pages (answered by the cache in front of
-//! this) and the static files never reach this guard.
+//! and one task (the check) opens a fresh connection, outside the pool,
+//! every half second; the first that succeeds opens the gate again. No
+//! request is let through to find out: a page that happened not to need
+//! the database would open the gate on a database still down, and one that
+//! needs it would wait out the pool. Kept pages (answered by the cache in
+//! front of this) and the static files never reach this guard.
 //!
 //! Only PostgreSQL is watched: an SQLite file cannot go away, and its
 //! pool's waits mean a busy node, which refusing would not help.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::Duration;
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -37,131 +40,91 @@ pub(crate) fn mark(response: &mut Response, away: bool) {
 
 use crate::{AppState, PageError};
 
-/// How long after the database was last found unreachable requests are
-/// refused before the next probe.
-const REFUSE_MS: u64 = 1_000;
-/// How long a probe holds the gate: longer than it waits for one
-/// connection. A probe whose render waits out the pool for several queries
-/// can outlast it; the next probe then goes through, and only the newer
-/// one's finding counts (see `Outage::probes`).
-const PROBE_MS: u64 = 5_000;
+/// How long the check waits between tries.
+const CHECK_EVERY: Duration = Duration::from_millis(500);
+/// How long one try may take: a host that drops packets never refuses.
+const CHECK_WITHIN: Duration = Duration::from_secs(2);
 
 pub struct Outage {
     watched: bool,
-    epoch: Instant,
-    /// Milliseconds since `epoch` (plus one) until which requests are
-    /// refused; 0 while the database is reachable.
-    refuse_until: AtomicU64,
-    /// How many responses have found the database unreachable.
-    notices: AtomicU64,
-    /// How many probes have begun. A request carries the count it was let
-    /// through at, and what it finds counts only while no later probe has
-    /// begun: a render that waited out the pool for several queries can
-    /// end, failed, after the database is back and a newer probe has found
-    /// it, and must not shut the gate again on that stale news.
-    probes: AtomicU64,
+    /// The gate's state in one word: how many times it has opened (the
+    /// period), shifted left by one, and the low bit set while it is
+    /// shut. A request carries the period it was let through in; what it
+    /// finds counts only in that period. A render that waited out the pool
+    /// can end, failed, after the database is back and the gate open
+    /// again, and must not shut it on that stale news.
+    state: AtomicU64,
 }
+
+const SHUT: u64 = 1;
 
 /// What the gate says to one request.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Admit {
-    /// Goes through, after this many probes.
+    /// Goes through, in this period.
     Go(u64),
-    /// Goes through as the probe with this number, begun when `notices`
-    /// stood at `notices`.
-    Probe {
-        notices: u64,
-        probe: u64,
-    },
     Refuse,
-}
-
-impl Admit {
-    /// The probes begun when the request went through.
-    fn probes(self) -> Option<u64> {
-        match self {
-            Admit::Go(probes) => Some(probes),
-            Admit::Probe { probe, .. } => Some(probe),
-            Admit::Refuse => None,
-        }
-    }
 }
 
 impl Outage {
     pub fn new(backend: Backend) -> Outage {
         Outage {
             watched: backend == Backend::Postgres,
-            epoch: Instant::now(),
-            refuse_until: AtomicU64::new(0),
-            notices: AtomicU64::new(0),
-            probes: AtomicU64::new(0),
+            state: AtomicU64::new(0),
         }
     }
 
-    fn now(&self) -> u64 {
-        u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX - PROBE_MS) + 1
+    fn admit(&self) -> Admit {
+        let state = self.state.load(Ordering::Acquire);
+        if state & SHUT != 0 {
+            Admit::Refuse
+        } else {
+            Admit::Go(state >> 1)
+        }
     }
 
-    /// Records that a request let through after `probes` probes could
-    /// not reach the database: this starts (or prolongs) the outage, unless
-    /// a later probe has begun since.
-    fn noticed(&self, probes: u64) {
-        if !self.watched || probes < self.probes.load(Ordering::Acquire) {
-            return;
-        }
-        self.notices.fetch_add(1, Ordering::AcqRel);
-        self.refuse_until
-            .fetch_max(self.now() + REFUSE_MS, Ordering::AcqRel);
+    /// Records that a request let through in `period` could not reach the
+    /// database. Returns whether this shut the gate, which the caller then
+    /// follows with a check: the one that shuts it starts the only check.
+    fn noticed(&self, period: u64) -> bool {
+        self.watched
+            && self
+                .state
+                .compare_exchange(
+                    period << 1,
+                    period << 1 | SHUT,
+                    Ordering::AcqRel,
+                    Ordering::Acquire,
+                )
+                .is_ok()
+    }
+
+    /// Opens the gate after a check found the database, for a new period.
+    fn reopen(&self) {
+        let state = self.state.load(Ordering::Acquire);
+        debug_assert!(state & SHUT != 0);
+        self.state.store(((state >> 1) + 1) << 1, Ordering::Release);
     }
 
     /// Whether the node currently takes the database to be away.
     #[cfg(test)]
     fn is_away(&self) -> bool {
-        self.refuse_until.load(Ordering::Acquire) != 0
+        self.state.load(Ordering::Acquire) & SHUT != 0
     }
+}
 
-    fn admit(&self) -> Admit {
-        let until = self.refuse_until.load(Ordering::Acquire);
-        if until == 0 {
-            return Admit::Go(self.probes.load(Ordering::Acquire));
+/// The check, run by whoever shut the gate: a fresh connection every half
+/// second until one succeeds, then the gate opens.
+async fn check(app: Arc<AppState>) {
+    tracing::warn!("the database cannot be reached; refusing what needs it until it answers");
+    loop {
+        if app.store.reachable(CHECK_WITHIN).await {
+            break;
         }
-        let now = self.now();
-        if now < until {
-            return Admit::Refuse;
-        }
-        let notices = self.notices.load(Ordering::Acquire);
-        match self.refuse_until.compare_exchange(
-            until,
-            now + PROBE_MS,
-            Ordering::AcqRel,
-            Ordering::Acquire,
-        ) {
-            Ok(_) => Admit::Probe {
-                notices,
-                probe: self.probes.fetch_add(1, Ordering::AcqRel) + 1,
-            },
-            Err(_) => Admit::Refuse,
-        }
+        tokio::time::sleep(CHECK_EVERY).await;
     }
-
-    /// After probe number `probe`: back to normal when nothing found the
-    /// database away meanwhile, else the next probe in a moment; nothing
-    /// when a later probe has begun (this one outlasted its hold on the
-    /// gate), which decides instead.
-    fn probed(&self, notices_before: u64, probe: u64) {
-        if probe != self.probes.load(Ordering::Acquire) {
-            return;
-        }
-        let next = if self.notices.load(Ordering::Acquire) == notices_before {
-            0
-        } else {
-            self.now() + REFUSE_MS
-        };
-        self.refuse_until.store(next, Ordering::Release);
-        if next == 0 {
-            tracing::info!("the database is reachable again");
-        }
-    }
+    app.outage.reopen();
+    tracing::info!("the database is reachable again");
 }
 
 /// The gate, as a layer over every route.
@@ -185,13 +148,11 @@ pub(crate) async fn guard(State(app): State<Arc<AppState>>, req: Request, next: 
             .or_insert(HeaderValue::from_static("5"));
     }
     // A refusal is marked too; only what was let through found anything.
-    if let Some(probes) = admitted.probes()
+    if let Admit::Go(period) = admitted
         && response.extensions().get::<Away>().is_some()
+        && app.outage.noticed(period)
     {
-        app.outage.noticed(probes);
-    }
-    if let Admit::Probe { notices, probe } = admitted {
-        app.outage.probed(notices, probe);
+        tokio::spawn(check(app.clone()));
     }
     response
 }
@@ -211,67 +172,46 @@ async fn refuse(app: &AppState, path: &str) -> Response {
 mod tests {
     use super::*;
 
-    /// The next probe, once the refusal window is over.
-    fn probe(o: &Outage) -> (u64, u64) {
-        o.refuse_until.store(1, Ordering::Release);
-        let Admit::Probe { notices, probe } = o.admit() else {
-            panic!("no probe")
-        };
-        (notices, probe)
-    }
-
     #[test]
-    fn one_probe_at_a_time_and_back_when_it_finds_the_database() {
+    fn shut_by_the_first_notice_and_open_in_a_new_period() {
         let o = Outage::new(Backend::Postgres);
         assert_eq!(o.admit(), Admit::Go(0));
-        o.noticed(0);
+        // Of several requests that found the database away, only the first
+        // shuts the gate (and starts the one check).
+        assert!(o.noticed(0));
+        assert!(!o.noticed(0));
         assert!(o.is_away());
         assert_eq!(o.admit(), Admit::Refuse);
-        let (notices, n) = probe(&o);
-        assert_eq!(o.admit(), Admit::Refuse);
-        o.probed(notices, n);
+        o.reopen();
         assert!(!o.is_away());
         assert_eq!(o.admit(), Admit::Go(1));
     }
 
     #[test]
-    fn a_failed_probe_keeps_refusing() {
+    fn news_from_an_earlier_period_does_not_shut_the_gate() {
         let o = Outage::new(Backend::Postgres);
-        o.noticed(0);
-        let (notices, n) = probe(&o);
-        o.noticed(n);
-        o.probed(notices, n);
-        assert!(o.is_away());
-        assert_eq!(o.admit(), Admit::Refuse);
-    }
-
-    #[test]
-    fn news_older_than_the_latest_probe_does_not_shut_the_gate() {
-        let o = Outage::new(Backend::Postgres);
-        // A request let through before the outage, and a first probe that
-        // outlasts its hold on the gate, still waiting for the database.
-        let early = o.admit();
-        o.noticed(0);
-        let (first_notices, first) = probe(&o);
-        // A second probe finds the database back.
-        let (notices, second) = probe(&o);
-        o.probed(notices, second);
+        // A request let through before the outage is still waiting for
+        // the database when the gate shuts and opens again.
+        let Admit::Go(early) = o.admit() else {
+            panic!("refused")
+        };
+        assert!(o.noticed(early));
+        o.reopen();
+        // It then ends, failed: stale.
+        assert!(!o.noticed(early));
         assert!(!o.is_away());
-        // The first probe and the early request then end, failed: stale.
-        o.noticed(first);
-        o.probed(first_notices, first);
-        o.noticed(early.probes().unwrap());
-        assert!(!o.is_away());
-        assert_eq!(o.admit(), Admit::Go(second));
         // What a request let through now finds still counts.
-        o.noticed(second);
+        let Admit::Go(now) = o.admit() else {
+            panic!("refused")
+        };
+        assert!(o.noticed(now));
         assert!(o.is_away());
     }
 
     #[test]
     fn sqlite_is_not_watched() {
         let o = Outage::new(Backend::Sqlite);
-        o.noticed(0);
+        assert!(!o.noticed(0));
         assert_eq!(o.admit(), Admit::Go(0));
     }
 }
