@@ -66,7 +66,7 @@ fn verified(secret: &str, headers: &HeaderMap, body: &str) -> Value {
 }
 
 async fn tick(site: &Site) -> (u64, usize) {
-    let client = sitrep_web::webhooks::client().unwrap();
+    let client = sitrep_web::webhooks::Client::default();
     sitrep_web::webhooks::tick(&site.state, &client)
         .await
         .unwrap()

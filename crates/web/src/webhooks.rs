@@ -34,9 +34,21 @@ pub fn backoff(attempts: i64) -> i64 {
     30 * (1_i64 << (attempts - 1).clamp(0, 10))
 }
 
-/// The HTTP client deliveries go through: TLS by rustls with the system's
-/// roots (as the mail relay), no redirects followed, a short timeout.
-pub fn client() -> Result<reqwest::Client, String> {
+/// The HTTP client deliveries go through, built for the first delivery:
+/// most sites have no webhooks, and reading the system's roots cost about
+/// a twentieth of a node's start-up.
+#[derive(Default)]
+pub struct Client(std::sync::OnceLock<Result<reqwest::Client, String>>);
+
+impl Client {
+    fn get(&self) -> Result<&reqwest::Client, &str> {
+        self.0.get_or_init(build).as_ref().map_err(String::as_str)
+    }
+}
+
+/// TLS by rustls with the system's roots (as the mail relay), no redirects
+/// followed, a short timeout.
+fn build() -> Result<reqwest::Client, String> {
     use rustls_platform_verifier::BuilderVerifierExt;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let tls = rustls::ClientConfig::builder_with_provider(provider)
@@ -71,7 +83,7 @@ pub fn new_secret() -> String {
 
 /// One round: notice what happened since the last, then deliver what is
 /// due. Returns (events queued, deliveries attempted).
-pub async fn tick(app: &AppState, client: &reqwest::Client) -> Result<(u64, usize), StoreError> {
+pub async fn tick(app: &AppState, client: &Client) -> Result<(u64, usize), StoreError> {
     let queued = notice(app).await?;
     let attempted = deliver(app, client).await?;
     Ok((queued, attempted))
@@ -79,13 +91,7 @@ pub async fn tick(app: &AppState, client: &reqwest::Client) -> Result<(u64, usiz
 
 /// Runs rounds every few seconds until the node stops.
 pub async fn run(app: Arc<AppState>) {
-    let client = match client() {
-        Ok(c) => c,
-        Err(e) => {
-            tracing::error!(error = %e, "webhooks cannot run: no HTTP client");
-            return;
-        }
-    };
+    let client = Client::default();
     while !app.stopping() {
         if let Err(e) = tick(&app, &client).await {
             tracing::warn!(error = %e, "webhook round failed");
@@ -216,7 +222,7 @@ async fn send_payload(
 /// Delivers what is due, in batches, until nothing is; returns how many
 /// attempts were made. A batch's attempts run side by side, so a batch takes
 /// at most one timeout, well inside its claim.
-pub async fn deliver(app: &AppState, client: &reqwest::Client) -> Result<usize, StoreError> {
+pub async fn deliver(app: &AppState, client: &Client) -> Result<usize, StoreError> {
     let mut attempted = 0;
     loop {
         let due = app
@@ -226,6 +232,15 @@ pub async fn deliver(app: &AppState, client: &reqwest::Client) -> Result<usize, 
         if due.is_empty() {
             return Ok(attempted);
         }
+        // Without a client the claims run out and the deliveries are
+        // tried again later, as after a crash.
+        let client = match client.get() {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::error!(error = %e, "webhooks cannot be delivered: no HTTP client");
+                return Ok(attempted);
+            }
+        };
         let mut set = tokio::task::JoinSet::new();
         for d in due {
             let (client, now) = (client.clone(), app.now());
