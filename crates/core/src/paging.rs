@@ -82,6 +82,13 @@ impl Paging {
         i64::from(self.per_page)
     }
 
+    /// This page's items of the whole list.
+    pub fn slice<'a, T>(&self, all: &'a [T]) -> &'a [T] {
+        let from = usize::try_from(self.offset()).unwrap_or(usize::MAX);
+        let rest = all.get(from..).unwrap_or_default();
+        &rest[..rest.len().min(self.per_page as usize)]
+    }
+
     pub fn prev(&self) -> Option<u32> {
         (self.page > 1).then(|| self.page - 1)
     }
@@ -126,6 +133,12 @@ mod tests {
             (p.pages, p.offset(), p.prev(), p.next()),
             (3, 10, Some(1), Some(3))
         );
+        let items: Vec<u32> = (0..25).collect();
+        assert_eq!(p.slice(&items), &items[10..20]);
+        let last = Paging::new(PageNumber::parse(Some("3")).unwrap(), 10, 25);
+        assert_eq!(last.slice(&items), &items[20..]);
+        let past = Paging::new(PageNumber::parse(Some("9")).unwrap(), 10, 25);
+        assert!(past.slice(&items).is_empty());
         let empty = Paging::new(PageNumber::FIRST, 10, 0);
         assert!(!empty.is_past_end());
         assert!(Paging::new(PageNumber::parse(Some("4")).unwrap(), 10, 25).is_past_end());

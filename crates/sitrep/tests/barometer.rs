@@ -35,9 +35,9 @@ fn table_rows(html: &str) -> usize {
 }
 
 /// How many commentaries readers can see in the newest `n` editions.
-async fn public_commentaries(site: &Site, n: i64) -> usize {
-    let editions = site.store.public(NOW).editions(n, 0).await.unwrap();
-    editions.iter().map(|e| e.commentaries as usize).sum()
+async fn public_commentaries(site: &Site, n: usize) -> usize {
+    let editions = site.store.public(NOW).editions().await.unwrap();
+    editions.iter().take(n).map(|e| e.commentaries as usize).sum()
 }
 
 #[tokio::test]

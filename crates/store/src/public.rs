@@ -359,29 +359,19 @@ impl<'a> Public<'a> {
         Ok(row.map(edition))
     }
 
-    pub async fn count_editions(&self) -> Result<u64> {
-        let n: i64 = sqlx::query_scalar(concat!(
-            "SELECT COUNT(*) FROM editions e WHERE ",
-            edition_listed!()
-        ))
-        .bind(self.now)
-        .fetch_one(self.pool)
-        .await?;
-        Ok(n.max(0) as u64)
-    }
-
-    /// Editions newest first, `limit` from `offset`.
-    pub async fn editions(&self, limit: i64, offset: i64) -> Result<Vec<EditionRow>> {
+    /// Every listed edition, newest first: a few hundred small rows on a
+    /// site of ten years, which the node's memo keeps for the archive's
+    /// pages, the API's list and the sitemap (one look at every edition
+    /// either way: a count for the pager costs as much as the list).
+    pub async fn editions(&self) -> Result<Vec<EditionRow>> {
         let rows = sqlx::query_as::<_, EditionTuple>(concat!(
             edition_columns!(),
             visible!(),
             ") FROM editions e WHERE ",
             edition_listed!(),
-            " ORDER BY e.week_start DESC, e.number DESC LIMIT $2 OFFSET $3"
+            " ORDER BY e.week_start DESC, e.number DESC"
         ))
         .bind(self.now)
-        .bind(limit)
-        .bind(offset)
         .fetch_all(self.pool)
         .await?;
         Ok(rows.into_iter().map(edition).collect())

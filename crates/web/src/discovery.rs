@@ -404,8 +404,7 @@ async fn entries(app: &AppState, wanted: std::ops::Range<usize>) -> Result<Entri
     for t in &catalog.trends {
         everywhere(&|l| urls::trend(l, &t.slug, 1), None);
     }
-    let count = app.memo(now).await?.edition_count(&app.store).await?;
-    for e in public.editions(count as i64, 0).await? {
+    for e in app.memo(now).await?.editions(&app.store).await?.iter() {
         everywhere(&|l| urls::edition(l, e.number), Some(e.web_at));
     }
     // Static pages and commentaries: only the languages they exist in.

@@ -39,7 +39,7 @@ pub struct Memo {
     pub latest: Option<EditionRow>,
     pub pages: Arc<Vec<PageRow>>,
     trends: tokio::sync::OnceCell<HashMap<i64, Arc<Vec<i64>>>>,
-    edition_count: tokio::sync::OnceCell<u64>,
+    editions: tokio::sync::OnceCell<Arc<Vec<EditionRow>>>,
     marks: Mutex<HashMap<Period, Arc<Vec<MarkRow>>>>,
     everything: tokio::sync::OnceCell<Everything>,
 }
@@ -106,7 +106,7 @@ impl Memo {
             latest: public.latest_edition().await?,
             pages: Arc::new(public.pages(None).await?),
             trends: tokio::sync::OnceCell::new(),
-            edition_count: tokio::sync::OnceCell::new(),
+            editions: tokio::sync::OnceCell::new(),
             marks: Mutex::new(HashMap::new()),
             everything: tokio::sync::OnceCell::new(),
         })
@@ -216,14 +216,14 @@ impl Memo {
         Ok(lists.get(&trend_id).cloned().unwrap_or_default())
     }
 
-    /// [`sitrep_store::Public::count_editions`]: every archive page,
-    /// the sitemap and the API's list ask it, and the answer takes a look
-    /// at every edition (5 ms on a site of ten years).
-    pub async fn edition_count(&self, store: &Store) -> Result<u64, StoreError> {
-        self.edition_count
-            .get_or_try_init(|| async { store.public(self.from).count_editions().await })
+    /// [`sitrep_store::Public::editions`], newest first: every archive
+    /// page, the sitemap and the API's list ask it, and the answer takes a
+    /// look at every edition (5 ms on a site of ten years).
+    pub async fn editions(&self, store: &Store) -> Result<Arc<Vec<EditionRow>>, StoreError> {
+        self.editions
+            .get_or_try_init(|| async { Ok(Arc::new(store.public(self.from).editions().await?)) })
             .await
-            .copied()
+            .cloned()
     }
 
     /// The public marks of the editions whose week starts within a period.

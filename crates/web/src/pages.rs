@@ -136,16 +136,14 @@ async fn archive_page(
     params: Params,
 ) -> Result<Response, PageError> {
     let page = page_number(params)?;
-    let public = app.store.public(now);
-    let count = app.memo(now).await?.edition_count(&app.store).await?;
-    let paging = Paging::new(page, EDITIONS_PER_PAGE, count);
+    let all = app.memo(now).await?.editions(&app.store).await?;
+    let paging = Paging::new(page, EDITIONS_PER_PAGE, all.len() as u64);
     if paging.is_past_end() {
         return Err(PageError::NotFound);
     }
     let ctx = Ctx::load(app, lang, now).await?;
-    let editions = public
-        .editions(paging.limit(), paging.offset())
-        .await?
+    let editions = paging
+        .slice(&all)
         .iter()
         .map(|e| ctx.edition_card(e))
         .collect();
@@ -521,12 +519,7 @@ async fn trend_page(
     if paging.is_past_end() {
         return Err(PageError::NotFound);
     }
-    let shown: Vec<i64> = listed
-        .iter()
-        .copied()
-        .skip(paging.offset().max(0) as usize)
-        .take(paging.limit().max(0) as usize)
-        .collect();
+    let shown = paging.slice(&listed).to_vec();
     let rows = in_order(memo.cards_of(&app.store, &shown).await?, &shown);
     let commentaries = ctx
         .pick_versions(&rows)
