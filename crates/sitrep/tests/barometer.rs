@@ -37,7 +37,11 @@ fn table_rows(html: &str) -> usize {
 /// How many commentaries readers can see in the newest `n` editions.
 async fn public_commentaries(site: &Site, n: usize) -> usize {
     let editions = site.store.public(NOW).editions().await.unwrap();
-    editions.iter().take(n).map(|e| e.commentaries as usize).sum()
+    editions
+        .iter()
+        .take(n)
+        .map(|e| e.commentaries as usize)
+        .sum()
 }
 
 #[tokio::test]
