@@ -150,11 +150,15 @@ pub async fn subscribe(State(app): App, SiteLang(lang): SiteLang, req: Request) 
         )
         .await;
     }
-    let _ = app
-        .store
-        .record_login_failure(&network_key, now, since)
-        .await;
-    let _ = app.store.record_login_failure(&email_key, now, since).await;
+    // The tries are counted on a best-effort basis, but a database that
+    // cannot be reached would make the sign-up wait for it once more.
+    for key in [&network_key, &email_key] {
+        if let Err(e) = app.store.record_login_failure(key, now, since).await
+            && e.is_unreachable()
+        {
+            return not_signed_up(&app, lang, retry, e.into()).await;
+        }
+    }
     // Past the per-address limit, nothing more is sent, but the answer is
     // the same: the form must not tell whether an address is known.
     if by_email < PER_EMAIL
