@@ -36,6 +36,12 @@ async fn editions_and_commentaries_come_with_every_public_version() {
     assert_eq!(numbers, [4, 3, 2], "newest first");
     let (_, second, _) = json(&site, "/api/v1/editions?per_page=3&page=2").await;
     assert_eq!(second["data"][0]["number"], 1);
+    assert_eq!(second["data"].as_array().unwrap().len(), 1);
+    // Past the end: an empty page that still says how many there are.
+    let (status, past, _) = json(&site, "/api/v1/editions?per_page=3&page=10000").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(past["data"].as_array().unwrap().len(), 0);
+    assert_eq!(past["meta"]["total"], 4);
 
     let (status, e, _) = json(&site, "/api/v1/editions/4").await;
     assert_eq!(status, StatusCode::OK);
