@@ -86,10 +86,15 @@ port, log, binary, data, *env = sys.argv[1:]
 environ = dict(os.environ, SITREP_LOG=os.environ.get("SITREP_LOG", "warn"))
 environ.update(e.split("=", 1) for e in env)
 start = time.monotonic()
+# In the bench's own session, as nginx and wrk are. With the kernel's
+# autogroup scheduling (sched_autogroup_enabled), each session shares the
+# cores as one: a server in a session of its own would get half of them
+# against wrk's session, while nginx shared wrk's by thread, and the
+# figures would compare the two schedules rather than the two servers.
 proc = subprocess.Popen(
     [binary, "serve", "--data", data, "--listen", f"127.0.0.1:{port}",
      "--public-url", f"http://127.0.0.1:{port}"],
-    stdout=open(log, "w"), stderr=subprocess.STDOUT, env=environ, start_new_session=True)
+    stdout=open(log, "w"), stderr=subprocess.STDOUT, env=environ)
 while True:
     try:
         if urllib.request.urlopen(f"http://127.0.0.1:{port}/be/", timeout=5).status == 200:
