@@ -117,6 +117,14 @@ impl Content {
 /// comes after, is the base64 of the whole, so this is exact.
 pub struct Prepared {
     placeholder: String,
+    /// The parts' boundary, one for all the letter's messages.
+    boundary: String,
+    /// The start of every reader's body: the text part's head and its
+    /// encoded prefix.
+    opening: Vec<u8>,
+    /// SHA-256 of `opening`: a DKIM signature's body hash goes on from it,
+    /// and only the rest of each body is hashed (two fifths of it less).
+    opening_hash: ring::digest::Context,
     text: PreparedPart,
     html: PreparedPart,
 }
@@ -155,6 +163,12 @@ impl PreparedPart {
     /// Appends the part, with `personal` in place of every `placeholder`,
     /// in base64 to `out`.
     fn encode_into(&self, placeholder: &[u8], personal: &[u8], out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.head);
+        self.encode_tail_into(placeholder, personal, out);
+    }
+
+    /// Appends what follows the encoded head.
+    fn encode_tail_into(&self, placeholder: &[u8], personal: &[u8], out: &mut Vec<u8>) {
         let mut tail = Vec::with_capacity(self.tail.len() + personal.len());
         let mut rest = &self.tail[..];
         while let Some(i) = rest
@@ -166,8 +180,7 @@ impl PreparedPart {
             rest = &rest[i + placeholder.len()..];
         }
         tail.extend_from_slice(rest);
-        out.reserve(self.head.len() + tail.len() * 4 / 3 + tail.len() / 38 + 4);
-        out.extend_from_slice(&self.head);
+        out.reserve(tail.len() * 4 / 3 + tail.len() / 38 + 4);
         base64_lines(&tail, out);
     }
 }
@@ -179,12 +192,46 @@ impl Prepared {
             !placeholder.is_empty(),
             "a placeholder marks the reader's place"
         );
+        let text = PreparedPart::new(text, placeholder);
+        let html = PreparedPart::new(html, placeholder);
+        // "=_" is in no base64 line, so the boundary cannot occur in the
+        // parts; the letter's own hash makes it unique to the letter.
+        let mut hash = ring::digest::Context::new(&ring::digest::SHA256);
+        hash.update(text.full.as_bytes());
+        hash.update(html.full.as_bytes());
+        let boundary: String = hash.finish().as_ref()[..12]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let boundary = format!("=_{boundary}");
+        let mut opening = Vec::new();
+        part_head(&boundary, "text/plain", &mut opening);
+        opening.extend_from_slice(&text.head);
+        let mut opening_hash = ring::digest::Context::new(&ring::digest::SHA256);
+        opening_hash.update(&opening);
         Prepared {
             placeholder: placeholder.to_owned(),
-            text: PreparedPart::new(text, placeholder),
-            html: PreparedPart::new(html, placeholder),
+            boundary,
+            opening,
+            opening_hash,
+            text,
+            html,
         }
     }
+
+    /// The start every reader's body has, and its SHA-256 so far.
+    fn opening(&self) -> (&[u8], &ring::digest::Context) {
+        (&self.opening, &self.opening_hash)
+    }
+}
+
+/// A part's delimiter and headers, up to its content.
+fn part_head(boundary: &str, kind: &str, out: &mut Vec<u8>) {
+    out.extend_from_slice(b"--");
+    out.extend_from_slice(boundary.as_bytes());
+    out.extend_from_slice(b"\r\nContent-Type: ");
+    out.extend_from_slice(kind.as_bytes());
+    out.extend_from_slice(b"; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n");
 }
 
 /// Where mail goes: the relay's sessions, or the outbox.
@@ -295,9 +342,7 @@ impl Mailer {
                 out.extend_from_slice(&built(builder.multipart(body))?.formatted());
             }
             Content::Prepared { letter, personal } => {
-                // "=_" is in no base64 line, so the boundary cannot occur
-                // in the parts; the message's own id makes it unique.
-                let boundary = format!("=_{id}");
+                let boundary = &letter.boundary;
                 let kind =
                     ContentType::parse(&format!("multipart/alternative; boundary=\"{boundary}\""))
                         .map_err(|e| MailError::Build(e.to_string()))?;
@@ -309,17 +354,13 @@ impl Mailer {
                 message.headers_mut().remove::<ContentTransferEncoding>();
                 // The headers and the blank line after them.
                 out.extend_from_slice(&message.formatted());
-                for (part, kind) in [(&letter.text, "text/plain"), (&letter.html, "text/html")] {
-                    out.extend_from_slice(b"--");
-                    out.extend_from_slice(boundary.as_bytes());
-                    out.extend_from_slice(b"\r\nContent-Type: ");
-                    out.extend_from_slice(kind.as_bytes());
-                    out.extend_from_slice(
-                        b"; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n",
-                    );
-                    part.encode_into(letter.placeholder.as_bytes(), personal.as_bytes(), out);
-                    out.extend_from_slice(b"\r\n");
-                }
+                let (placeholder, personal) = (letter.placeholder.as_bytes(), personal.as_bytes());
+                out.extend_from_slice(&letter.opening);
+                letter.text.encode_tail_into(placeholder, personal, out);
+                out.extend_from_slice(b"\r\n");
+                part_head(boundary, "text/html", out);
+                letter.html.encode_into(placeholder, personal, out);
+                out.extend_from_slice(b"\r\n");
                 out.extend_from_slice(b"--");
                 out.extend_from_slice(boundary.as_bytes());
                 out.extend_from_slice(b"--\r\n");
@@ -353,7 +394,11 @@ impl Courier<'_> {
                 let time = std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)
                     .map_or(0, |d| d.as_secs());
-                signer.header(&self.message, time)?
+                let opening = match &m.content {
+                    Content::Prepared { letter, .. } => Some(letter.opening()),
+                    Content::Fresh { .. } => None,
+                };
+                signer.header(&self.message, time, opening)?
             }
             None => Vec::new(),
         };
