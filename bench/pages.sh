@@ -15,7 +15,7 @@
 #                 serve instead of generating one; it is not changed
 #   DURATION      seconds of wrk load per measurement (default 5)
 #   ROUNDS        measurements of each server per row, nginx and sitrep
-#                 taking turns (default 3); the table gives medians, the
+#                 taking turns (default 5); the table gives medians, the
 #                 ratio being the median of each round's ratio
 #   CONNECTIONS   wrk connections (default 64)
 #   SKIP_BUILD=1  use the existing target/release/sitrep
@@ -31,7 +31,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$ROOT/bench/lib.sh"
 COMMENTARIES=${COMMENTARIES:-10000}
 DURATION=${DURATION:-5}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 CONNECTIONS=${CONNECTIONS:-64}
 SITE=${SITE:-}
 KEEP_WORK=${KEEP_WORK:-0}
@@ -215,6 +215,14 @@ NGINX_PIDS="$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')"
 # falls on both alike.
 ROWS=$WORK/rows.tsv
 : >"$ROWS"
+# Both servers first take a few seconds of load that is not measured: in
+# the first run after its start a server still faults in the memory of its
+# connections and buffers (sitrep spent 6.5 µs of CPU a home page in it,
+# 5.6-5.8 in the next two), and nginx's workers theirs, so the first row's
+# first round compared two cold starts.
+say "warming both servers up: ${DURATION}s of load each, not measured"
+wrk_measure "http://127.0.0.1:$NGINX_PORT" "$CONNECTIONS" "$DURATION" "$WORK/home-nginx.lua" >/dev/null
+wrk_measure "http://127.0.0.1:$PORT" "$CONNECTIONS" "$DURATION" "$WORK/home-sitrep.lua" >/dev/null
 say "loading each page type: ${DURATION}s a run, $CONNECTIONS connections, $ROUNDS rounds"
 for kind in "${TYPES[@]}"; do
     for coding in identity gzip; do
